@@ -1,0 +1,360 @@
+// The native B+Tree (spec/native-format.md §1.4): u64 keys → byte values, duplicates allowed,
+// point lookup, insert with the native split policy and root split, update, delete without
+// merge (ADR-0012 native: empty leaves may remain), bulk build, destroy, stats.
+// Does not know what keys or values mean (record/catalog do) and never caches pages itself.
+//
+// Invariants (checked by checkTree):
+//  1. Keys are non-decreasing within a page and along the leaf chain.
+//  2. Child i of an internal page holds keys in [key[i-1], key[i]] (duplicates equal to a
+//     separator may sit left of it); the right child holds keys >= the last key.
+//  3. All leaves are at the same depth; the leaf chain links them left to right, last next = 0.
+import { bytesEqual, constraintError, corrupt, putVarint, varintSize } from '../util/index.js';
+import type { U64 } from '../util/index.js';
+import type { PageStore } from '../pager/page-store.js';
+import { compareKeys, keyDelta, normalizeKey } from './key.js';
+import { FLAG_DELTA_KEYS, maxInlineValue, pageLimit, readPage, forgetPageView } from './page-view.js';
+import type { PageView } from './page-view.js';
+import {
+  chooseLeafSplit,
+  composeLeaf,
+  internalSize,
+  writeEmptyLeaf,
+  writeInternal,
+  writeLeafFromDraft,
+} from './page-writer.js';
+import type { LeafDraft } from './page-writer.js';
+import { freeOverflowChain, overflowChainPages, readOverflowChain, writeOverflowChain } from './overflow.js';
+import { LeafCursor, MAX_DEPTH, storeEpoch } from './btree-cursor.js';
+import type { BTreeCursor, StoreEpoch } from './btree-cursor.js';
+import { bulkBuildTree } from './bulk-build.js';
+
+export interface InsertOptions {
+  /** Reject a key that already exists with ERR_CONSTRAINT (table trees). */
+  readonly unique?: boolean;
+}
+
+export interface BTreeStats {
+  depth: number;
+  /** B+Tree pages (leaves + internal), overflow pages excluded. */
+  pages: number;
+  leaves: number;
+  overflowPages: number;
+  entries: number;
+}
+
+/** Control varint + value (or overflow head) of a cell being written. */
+let payload = new Uint8Array(600);
+
+/**
+ * A B+Tree over a PageStore. The root page id changes after a root split: read `root` after
+ * writes and persist it (catalog record or header).
+ * @example
+ *   const t = BTree.create(store);
+ *   t.insert(1, bytes); t.get(1); // → bytes (a view, see get)
+ */
+export class BTree {
+  readonly store: PageStore;
+  private rootPage: number;
+  private readonly epoch: StoreEpoch;
+  private readonly pathPages: number[] = [];
+  private readonly pathIdx: number[] = [];
+  private readonly finder: LeafCursor;
+
+  constructor(store: PageStore, root: number) {
+    this.store = store;
+    this.rootPage = root;
+    this.epoch = storeEpoch(store);
+    this.finder = new LeafCursor(this);
+  }
+
+  /** Allocates an empty leaf root (flags 1). */
+  static create(store: PageStore): BTree {
+    const root = store.allocate();
+    writeEmptyLeaf(store.write(root), 0);
+    return new BTree(store, root);
+  }
+
+  /** Builds a tree bottom-up from entries sorted by key (duplicates allowed), pages filled. */
+  static bulkBuild(store: PageStore, entries: Iterable<readonly [U64, Uint8Array]>): BTree {
+    return new BTree(store, bulkBuildTree(store, entries));
+  }
+
+  get root(): number {
+    return this.rootPage;
+  }
+
+  /**
+   * Value of the first entry with `key`. Inline values are views into the page image, valid
+   * until the next write to this store (forever for a committed snapshot); overflow values are
+   * copies.
+   */
+  get(key: U64): Uint8Array | undefined {
+    const c = this.finder;
+    key = normalizeKey(key);
+    if (!c.seek(key) || compareKeys(c.key, key) !== 0) return undefined;
+    return c.value();
+  }
+
+  /** Whether some entry has `key`. */
+  has(key: U64): boolean {
+    const c = this.finder;
+    key = normalizeKey(key);
+    return c.seek(key) && compareKeys(c.key, key) === 0;
+  }
+
+  /** Inserts after any equal keys; with `unique`, an existing key → ERR_CONSTRAINT. */
+  insert(key: U64, value: Uint8Array, opts?: InsertOptions): void {
+    key = normalizeKey(key);
+    const leaf = this.descendForInsert(key);
+    const at = leaf.upperBound(key);
+    if (opts?.unique === true) {
+      const dupHere = at > 0 && compareKeys(leaf.keys[at - 1]!, key) === 0;
+      if (dupHere || (this.lowSepEqual && this.has(key))) {
+        throw constraintError('Unique constraint violation', { key: String(key) });
+      }
+    }
+    const len = this.buildPayload(value);
+    this.insertAt(leaf, at, key, payload.subarray(0, len));
+  }
+
+  /** Replaces the value of the first entry with `key`; false when absent. */
+  update(key: U64, value: Uint8Array): boolean {
+    key = normalizeKey(key);
+    const c = this.finder;
+    if (!c.seek(key) || compareKeys(c.key, key) !== 0) return false;
+    const v = c.view!;
+    const i = c.idx;
+    const pageNo = c.pageNo;
+    const src = c.buf;
+    if (v.isOverflow(i)) freeOverflowChain(this.store, v.overflowHead(i));
+    const len = this.buildPayload(value);
+    const d = composeLeaf(src, v, i, 1, key, payload.subarray(0, len));
+    this.epoch.n++;
+    if (d.end <= this.store.pageSize) {
+      writeLeafFromDraft(this.store.write(pageNo), d, 0, d.count, v.link);
+      return true;
+    }
+    // Too big for its leaf: remove it, then insert as a new entry (after equal keys).
+    const saved = payload.slice(0, len);
+    const d2 = composeLeaf(src, v, i, 1, undefined, undefined);
+    writeLeafFromDraft(this.store.write(pageNo), d2, 0, d2.count, v.link);
+    const leaf = this.descendForInsert(key);
+    this.insertAt(leaf, leaf.upperBound(key), key, saved);
+    return true;
+  }
+
+  /**
+   * Removes the first entry with `key` or, given `value`, the first whose (key, value bytes)
+   * match exactly (index trees). No merge: the leaf may become empty.
+   */
+  delete(key: U64, value?: Uint8Array): boolean {
+    key = normalizeKey(key);
+    const c = this.finder;
+    if (!c.seek(key)) return false;
+    while (c.valid && compareKeys(c.key, key) === 0) {
+      const v = c.view!;
+      const i = c.idx;
+      if (value === undefined || this.valueMatches(v, c.buf, i, value)) {
+        if (v.isOverflow(i)) freeOverflowChain(this.store, v.overflowHead(i));
+        const d = composeLeaf(c.buf, v, i, 1, undefined, undefined);
+        this.epoch.n++;
+        writeLeafFromDraft(this.store.write(c.pageNo), d, 0, d.count, v.link);
+        return true;
+      }
+      c.next();
+    }
+    return false;
+  }
+
+  cursor(): BTreeCursor {
+    return new LeafCursor(this);
+  }
+
+  /** Largest key, or undefined when the tree has no entries (empty leaves are skipped). */
+  lastKey(): U64 | undefined {
+    return this.lastKeyIn(this.rootPage, 0, pageLimit(this.store));
+  }
+
+  /** Frees every page of the tree, overflow chains included. The tree is unusable after. */
+  destroy(): void {
+    const pages: number[] = [];
+    const heads: number[] = [];
+    this.walk((v) => {
+      pages.push(v.pageNo);
+      if (v.isLeaf) for (let i = 0; i < v.count; i++) if (v.isOverflow(i)) heads.push(v.overflowHead(i));
+    });
+    for (const h of heads) freeOverflowChain(this.store, h);
+    for (const p of pages) this.store.free(p);
+    this.epoch.n++;
+  }
+
+  /** Walks the whole tree. */
+  stats(): BTreeStats {
+    const s: BTreeStats = { depth: 0, pages: 0, leaves: 0, overflowPages: 0, entries: 0 };
+    this.walk((v, depth) => {
+      s.pages++;
+      if (depth + 1 > s.depth) s.depth = depth + 1;
+      if (!v.isLeaf) return;
+      s.leaves++;
+      s.entries += v.count;
+      for (let i = 0; i < v.count; i++) if (v.isOverflow(i)) s.overflowPages += overflowChainPages(this.store, v.overflowHead(i));
+    });
+    return s;
+  }
+
+  // ---- internals ----
+
+  /** Set by descendForInsert: the tightest lower separator on the path equals the key. */
+  private lowSepEqual = false;
+
+  /** Strict descent (first key > search key), recording the path. */
+  private descendForInsert(key: U64): PageView {
+    const store = this.store;
+    const limit = pageLimit(store);
+    const pages = this.pathPages;
+    const idx = this.pathIdx;
+    pages.length = 0;
+    idx.length = 0;
+    let low: U64 | undefined;
+    let pageNo = this.rootPage;
+    let v = readPage(store, pageNo, limit);
+    while (!v.isLeaf) {
+      if (pages.length >= MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
+      const i = v.upperBound(key);
+      if (i > 0) low = v.keys[i - 1]!;
+      pages.push(pageNo);
+      idx.push(i);
+      pageNo = v.child(i);
+      v = readPage(store, pageNo, limit);
+    }
+    this.lowSepEqual = low !== undefined && compareKeys(low, key) === 0;
+    return v;
+  }
+
+  /** Encodes the control varint and value (spilling to an overflow chain) into `payload`. */
+  private buildPayload(value: Uint8Array): number {
+    const store = this.store;
+    if (value.length > maxInlineValue(store.pageSize)) {
+      const head = writeOverflowChain(store, value);
+      return putVarint(payload, 0, head * 2 + 1);
+    }
+    if (payload.length < value.length + 10) payload = new Uint8Array(value.length + 16);
+    const pos = putVarint(payload, 0, value.length * 2);
+    payload.set(value, pos);
+    return pos + value.length;
+  }
+
+  private insertAt(leaf: PageView, at: number, key: U64, cell: Uint8Array): void {
+    const store = this.store;
+    const pageNo = leaf.pageNo;
+    const src = store.read(pageNo);
+    this.epoch.n++;
+    // Native fast path: append one cell in place at the end of the page.
+    if (at === leaf.count) {
+      const prev = at > 0 && leaf.flags === FLAG_DELTA_KEYS ? leaf.keys[at - 1]! : 0;
+      const k = keyDelta(prev, key);
+      const end = leaf.end;
+      if (end + varintSize(k) + cell.length <= store.pageSize && at < 0xffff) {
+        const page = store.write(pageNo);
+        forgetPageView(page);
+        const pos = putVarint(page, end, k);
+        page.set(cell, pos);
+        page[2] = (at + 1) & 0xff;
+        page[3] = (at + 1) >>> 8;
+        return;
+      }
+    }
+    const d = composeLeaf(src, leaf, at, 0, key, cell);
+    if (d.end <= store.pageSize) {
+      writeLeafFromDraft(store.write(pageNo), d, 0, d.count, leaf.link);
+      return;
+    }
+    this.splitLeaf(pageNo, leaf.link, d, at === leaf.count && leaf.link === 0);
+  }
+
+  private splitLeaf(pageNo: number, next: number, d: LeafDraft, appendPastEnd: boolean): void {
+    const store = this.store;
+    const s = chooseLeafSplit(d, store.pageSize, appendPastEnd);
+    const sep = d.keys[s]!;
+    const right = store.allocate();
+    writeLeafFromDraft(store.write(right), d, s, d.count, next);
+    writeLeafFromDraft(store.write(pageNo), d, 0, s, right);
+    this.insertSeparator(sep, right);
+  }
+
+  /** Inserts (sep → newRight) into the parents on the recorded path, splitting upwards. */
+  private insertSeparator(sep: U64, newRight: number): void {
+    const store = this.store;
+    const limit = pageLimit(store);
+    for (let level = this.pathPages.length - 1; level >= 0; level--) {
+      const pageNo = this.pathPages[level]!;
+      const j = this.pathIdx[level]!;
+      const v = readPage(store, pageNo, limit);
+      const n = v.count;
+      const keys = v.keys.slice(0, n);
+      const children = Array.from(v.aux.subarray(0, n));
+      let right = v.link;
+      keys.splice(j, 0, sep);
+      if (j < n) children.splice(j + 1, 0, newRight);
+      else {
+        children.push(right);
+        right = newRight;
+      }
+      const m = keys.length;
+      if (internalSize(keys, children, 0, m) <= store.pageSize) {
+        writeInternal(store.write(pageNo), keys, children, 0, m, right);
+        return;
+      }
+      const mid = m >> 1;
+      const fresh = store.allocate();
+      writeInternal(store.write(fresh), keys, children, mid + 1, m, right);
+      writeInternal(store.write(pageNo), keys, children, 0, mid, children[mid]!);
+      sep = keys[mid]!;
+      newRight = fresh;
+    }
+    const root = store.allocate();
+    writeInternal(store.write(root), [sep], [this.rootPage], 0, 1, newRight);
+    this.rootPage = root;
+  }
+
+  private valueMatches(v: PageView, buf: Uint8Array, i: number, value: Uint8Array): boolean {
+    if (v.isOverflow(i)) {
+      if (value.length <= maxInlineValue(this.store.pageSize)) return false;
+      return bytesEqual(readOverflowChain(this.store, v.overflowHead(i)), value);
+    }
+    const len = v.valueLength(i);
+    if (len !== value.length) return false;
+    const off = v.valOff[i]!;
+    for (let j = 0; j < len; j++) if (buf[off + j] !== value[j]) return false;
+    return true;
+  }
+
+  private lastKeyIn(pageNo: number, depth: number, limit: number): U64 | undefined {
+    if (depth > MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
+    const v = readPage(this.store, pageNo, limit);
+    if (v.isLeaf) return v.count > 0 ? v.keys[v.count - 1] : undefined;
+    for (let i = v.count; i >= 0; i--) {
+      const k = this.lastKeyIn(v.child(i), depth + 1, limit);
+      if (k !== undefined) return k;
+    }
+    return undefined;
+  }
+
+  /** Depth-first visit of every tree page (bounded depth; a page seen twice is corruption). */
+  private walk(visit: (v: PageView, depth: number) => void): void {
+    const store = this.store;
+    const limit = pageLimit(store);
+    const seen = new Set<number>();
+    const stack: number[] = [this.rootPage, 0];
+    while (stack.length > 0) {
+      const depth = stack.pop()!;
+      const pageNo = stack.pop()!;
+      if (depth > MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
+      if (seen.has(pageNo)) throw corrupt(pageNo, 'page reachable twice in the B+Tree');
+      seen.add(pageNo);
+      const v = readPage(store, pageNo, limit);
+      visit(v, depth);
+      if (!v.isLeaf) for (let i = v.count; i >= 0; i--) stack.push(v.child(i), depth + 1);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { putVarint, writeU16, writeU32 } from '../util/index.js';
+import type { U64 } from '../util/index.js';
+import { BTree } from './btree.js';
+import { checkTree } from './check-tree.js';
+import { MemoryPageStore } from './memory-page-store.js';
+import { PageView, pageViewStats, readPage, setPageViewCache, viewOf } from './page-view.js';
+import { compareKeys, keyAdd, keyDelta, normalizeKey } from './key.js';
+
+/** Writes a leaf by hand: flags 0 → absolute keys, 1 → delta keys. */
+function handLeaf(buf: Uint8Array, flags: number, cells: [U64, Uint8Array][], next = 0): void {
+  buf.fill(0);
+  buf[0] = 2;
+  buf[1] = flags;
+  writeU16(buf, 2, cells.length);
+  writeU32(buf, 4, next);
+  let pos = 8;
+  let prev: U64 = 0;
+  for (const [k, v] of cells) {
+    pos = putVarint(buf, pos, flags === 1 ? keyDelta(prev, k) : k);
+    pos = putVarint(buf, pos, v.length * 2);
+    buf.set(v, pos);
+    pos += v.length;
+    prev = k;
+  }
+}
+
+describe('keys', () => {
+  it('compares unsigned across number and bigint forms', () => {
+    expect(compareKeys(1, 2)).toBe(-1);
+    expect(compareKeys(2 ** 53 - 1, 2n ** 53n)).toBe(-1);
+    expect(compareKeys(2n ** 64n - 1n, 0)).toBe(1);
+    expect(compareKeys(2n ** 63n, 2n ** 63n)).toBe(0);
+    expect(normalizeKey(5n)).toBe(5);
+    expect(keyAdd(2 ** 53 - 1, 1)).toBe(2n ** 53n);
+    expect(keyAdd(2n ** 64n - 1n, 1)).toBeUndefined();
+    expect(keyDelta(2 ** 53 - 1, 2n ** 53n + 4n)).toBe(5);
+  });
+});
+
+describe('page codec', () => {
+  const cells: [U64, Uint8Array][] = [
+    [3, new Uint8Array([1, 2])],
+    [3, new Uint8Array([])],
+    [300, new Uint8Array(100).fill(9)],
+    [2n ** 53n + 7n, new Uint8Array([5])],
+    [2n ** 64n - 1n, new Uint8Array([6, 6])],
+  ];
+
+  it.each([0, 1])('decodes a leaf written with flags %i', (flags) => {
+    const buf = new Uint8Array(512);
+    handLeaf(buf, flags, cells, 9);
+    const v = new PageView(4, buf, 100);
+    expect(v.isLeaf).toBe(true);
+    expect(v.flags).toBe(flags);
+    expect(v.link).toBe(9);
+    expect(v.keys).toEqual(cells.map((c) => c[0]));
+    for (let i = 0; i < cells.length; i++) {
+      expect(buf.subarray(v.valOff[i]!, v.valOff[i]! + v.valueLength(i))).toEqual(cells[i]![1]);
+    }
+    expect(v.lowerBound(3)).toBe(0);
+    expect(v.upperBound(3)).toBe(2);
+    expect(v.lowerBound(2n ** 60n)).toBe(4);
+    expect(v.upperBound(2n ** 64n - 1n)).toBe(5);
+  });
+
+  it('stores delta keys byte for byte (flag 1, first key absolute)', () => {
+    const s = new MemoryPageStore();
+    const t = BTree.create(s);
+    t.insert(0x416c696365000000n < 2n ** 53n ? 0 : 0x416c696365000000n, new Uint8Array([1]));
+    t.insert(0x426f620000000000n, new Uint8Array([2]));
+    const img = s.read(t.root);
+    const expected = new Uint8Array(64);
+    handLeaf(expected, 1, [
+      [0x416c696365000000n, new Uint8Array([1])],
+      [0x426f620000000000n, new Uint8Array([2])],
+    ]);
+    expect(img.subarray(0, 64)).toEqual(expected);
+  });
+
+  it('rewrites a flags-0 page as flags 1 on modification, keeping its entries', () => {
+    const s = new MemoryPageStore(512);
+    const root = s.allocate();
+    handLeaf(s.write(root), 0, cells);
+    const t = new BTree(s, root);
+    t.insert(4, new Uint8Array([4]));
+    t.insert(2n ** 64n - 1n, new Uint8Array([7]));
+    expect(s.read(root)[1]).toBe(1);
+    checkTree(s, root);
+    const got: U64[] = [];
+    const c = t.cursor();
+    for (let ok = c.first(); ok; ok = c.next()) got.push(c.key);
+    expect(got).toEqual([3, 3, 4, 300, 2n ** 53n + 7n, 2n ** 64n - 1n, 2n ** 64n - 1n]);
+  });
+
+  it('appends in place on a flags-0 page with an absolute key (native fast path)', () => {
+    const s = new MemoryPageStore(512);
+    const root = s.allocate();
+    handLeaf(s.write(root), 0, cells.slice(0, 3));
+    const t = new BTree(s, root);
+    t.insert(1000, new Uint8Array([1]));
+    const img = s.read(root);
+    expect(img[1]).toBe(0);
+    expect(new PageView(root, img, 10).keys).toEqual([3, 3, 300, 1000]);
+  });
+
+  it('caches decoded views per image and re-decodes after a write', () => {
+    const s = new MemoryPageStore();
+    const t = BTree.create(s);
+    t.insert(1, new Uint8Array(3));
+    const before = pageViewStats.decodes;
+    readPage(s, t.root, 10);
+    readPage(s, t.root, 10);
+    expect(pageViewStats.decodes - before).toBe(1);
+    t.insert(2, new Uint8Array(3));
+    expect(readPage(s, t.root, 10).count).toBe(2);
+    setPageViewCache(false);
+    const b2 = pageViewStats.decodes;
+    viewOf(t.root, s.read(t.root), 10);
+    viewOf(t.root, s.read(t.root), 10);
+    expect(pageViewStats.decodes - b2).toBe(2);
+    setPageViewCache(true);
+  });
+});

@@ -1,0 +1,238 @@
+// Decoding a B+Tree page image (spec/native-format.md §1.4) into an index of its cells, cached
+// per immutable image, so lookups binary-search instead of re-scanning varints.
+// Does not modify pages (page-writer.ts does). Every count, offset and id is bounded here.
+//
+// Common 8-byte page header, little-endian:
+//   off size field      meaning
+//    0   1   pageType   1 = internal, 2 = leaf
+//    1   1   flags      0x01 = keys delta-encoded (readers test == 1; anything else = absolute)
+//    2   2   cellCount  u16
+//    4   4   link       leaf: next leaf (0 = last) | internal: right child
+// Cells packed from offset 8, no slot directory:
+//   leaf:     key varint | control varint (bit 0 overflow; >> 1 = length or overflow head) | value
+//   internal: key varint | child varint
+import { ByteReader, corrupt, readU16, readU32 } from '../util/index.js';
+import type { U64 } from '../util/index.js';
+import type { PageStore } from '../pager/page-store.js';
+import { keyAdd } from './key.js';
+
+export const PAGE_TYPE = 0;
+export const FLAGS = 1;
+export const CELL_COUNT = 2;
+export const LINK = 4;
+export const PAGE_HEADER_SIZE = 8;
+export const PAGE_INTERNAL = 1;
+export const PAGE_LEAF = 2;
+export const FLAG_DELTA_KEYS = 0x01;
+
+/** Largest inline leaf value; longer values go to an overflow chain (§1.4). */
+export const maxInlineValue = (pageSize: number): number => Math.min(512, pageSize - 24);
+
+/** The highest valid page id of a store, when the store tells (optional `pageCount`). */
+export function pageLimit(store: PageStore): number {
+  const c = (store as { readonly pageCount?: unknown }).pageCount;
+  return typeof c === 'number' ? c : 0xffffffff;
+}
+
+/**
+ * The decoded cell index of one page image. For a leaf, `aux[i]` is the control varint; for an
+ * internal page, the child page id. `cellOff[count]` is the end of the last cell.
+ */
+export class PageView {
+  readonly pageNo: number;
+  readonly type: number;
+  readonly flags: number;
+  readonly count: number;
+  readonly link: number;
+  readonly keys: U64[];
+  readonly cellOff: Int32Array;
+  readonly payOff: Int32Array;
+  readonly valOff: Int32Array;
+  readonly aux: Float64Array;
+  /** Header words, to detect a buffer whose bytes changed behind the cache. */
+  readonly h0: number;
+  readonly h1: number;
+
+  constructor(pageNo: number, buf: Uint8Array, limit: number) {
+    const type = buf[PAGE_TYPE]!;
+    if (type !== PAGE_INTERNAL && type !== PAGE_LEAF) throw corrupt(pageNo, `bad B+Tree page type ${type}`);
+    const flags = buf[FLAGS]!;
+    const count = readU16(buf, CELL_COUNT);
+    const size = buf.length;
+    if (count > (size - PAGE_HEADER_SIZE) >> 1) throw corrupt(pageNo, `cell count ${count} cannot fit the page`);
+    const link = readU32(buf, LINK);
+    const leaf = type === PAGE_LEAF;
+    if (!leaf && (link < 1 || link > limit)) throw corrupt(pageNo, `right child ${link} out of range`);
+    if (leaf && link > limit) throw corrupt(pageNo, `next leaf ${link} out of range`);
+    this.pageNo = pageNo;
+    this.type = type;
+    this.flags = flags;
+    this.count = count;
+    this.link = link;
+    this.h0 = readU32(buf, 0);
+    this.h1 = link;
+    const keys: U64[] = new Array<U64>(count);
+    const cellOff = new Int32Array(count + 1);
+    const payOff = new Int32Array(count);
+    const valOff = leaf ? new Int32Array(count) : payOff;
+    const aux = new Float64Array(count);
+    const r = reader.reset(buf, PAGE_HEADER_SIZE, size, pageNo);
+    const delta = flags === FLAG_DELTA_KEYS;
+    let prev: U64 = 0;
+    for (let i = 0; i < count; i++) {
+      cellOff[i] = r.pos;
+      const raw = r.varint();
+      let key: U64;
+      if (delta) {
+        const k = keyAdd(prev, raw);
+        if (k === undefined) throw corrupt(pageNo, `delta key of cell ${i} passes 2^64`);
+        key = k;
+      } else {
+        key = raw;
+        if (i > 0 && (typeof key === typeof prev ? key < prev : typeof key === 'number')) {
+          throw corrupt(pageNo, `keys out of order at cell ${i}`);
+        }
+      }
+      keys[i] = key;
+      prev = key;
+      payOff[i] = r.pos;
+      if (leaf) {
+        const ctl = r.smallVarint(0x1ffffffff, 'leaf control');
+        aux[i] = ctl;
+        valOff[i] = r.pos;
+        if (ctl % 2 === 0) r.skip(ctl / 2);
+        else {
+          const head = (ctl - 1) / 2;
+          if (head < 1 || head > limit) throw corrupt(pageNo, `overflow head ${head} out of range in cell ${i}`);
+        }
+      } else {
+        const child = r.smallVarint(0xffffffff, 'child page id');
+        if (child < 1 || child > limit) throw corrupt(pageNo, `child ${child} out of range in cell ${i}`);
+        aux[i] = child;
+      }
+    }
+    cellOff[count] = r.pos;
+    this.keys = keys;
+    this.cellOff = cellOff;
+    this.payOff = payOff;
+    this.valOff = valOff;
+    this.aux = aux;
+  }
+
+  get isLeaf(): boolean {
+    return this.type === PAGE_LEAF;
+  }
+
+  /** Byte offset just past the last cell. */
+  get end(): number {
+    return this.cellOff[this.count]!;
+  }
+
+  /** Child followed by cell index i of an internal page (i === count → right child). */
+  child(i: number): number {
+    return i < this.count ? this.aux[i]! : this.link;
+  }
+
+  /** First cell index whose key is strictly greater than `key` (count if none). */
+  upperBound(key: U64): number {
+    const keys = this.keys;
+    let lo = 0;
+    let hi = this.count;
+    if (typeof key === 'number') {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const k = keys[mid]!;
+        if (typeof k === 'number' && k <= key) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid]!;
+      if (typeof k === 'number' || k <= key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First cell index whose key is >= `key` (count if none). */
+  lowerBound(key: U64): number {
+    const keys = this.keys;
+    let lo = 0;
+    let hi = this.count;
+    if (typeof key === 'number') {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const k = keys[mid]!;
+        if (typeof k === 'number' && k < key) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid]!;
+      if (typeof k === 'number' || k < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Whether leaf cell i keeps its value in an overflow chain. */
+  isOverflow(i: number): boolean {
+    return this.aux[i]! % 2 === 1;
+  }
+
+  /** Inline value length of leaf cell i (only when not overflow). */
+  valueLength(i: number): number {
+    return this.aux[i]! / 2;
+  }
+
+  /** Overflow head page of leaf cell i (only when overflow). */
+  overflowHead(i: number): number {
+    return (this.aux[i]! - 1) / 2;
+  }
+}
+
+const reader = new ByteReader();
+const cache = new WeakMap<Uint8Array, PageView>();
+let cacheEnabled = true;
+
+/** Counters for tests and benchmarks. @internal */
+export const pageViewStats = { decodes: 0, hits: 0 };
+
+/** Turns the decoded-page cache on or off (benchmarks compare both). @internal */
+export function setPageViewCache(enabled: boolean): void {
+  cacheEnabled = enabled;
+}
+
+/**
+ * The decoded view of `buf` (page `pageNo`). Cached per buffer: committed images never change
+ * (PageStore contract 1), and every B+Tree write goes through `forgetPageView`/re-decode. The
+ * header words are compared too, as a guard against a buffer reused behind our back.
+ */
+export function viewOf(pageNo: number, buf: Uint8Array, limit: number): PageView {
+  if (cacheEnabled) {
+    const v = cache.get(buf);
+    if (v !== undefined && v.pageNo === pageNo && v.h0 === readU32(buf, 0) && v.h1 === readU32(buf, LINK)) {
+      pageViewStats.hits++;
+      return v;
+    }
+  }
+  pageViewStats.decodes++;
+  const v = new PageView(pageNo, buf, limit);
+  if (cacheEnabled) cache.set(buf, v);
+  return v;
+}
+
+/** Drops the cached view of a buffer about to be modified. */
+export function forgetPageView(buf: Uint8Array): void {
+  cache.delete(buf);
+}
+
+/** Reads and decodes page `pageNo` of `store`. */
+export function readPage(store: PageStore, pageNo: number, limit: number): PageView {
+  if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > limit) throw corrupt(pageNo, 'B+Tree page id out of range');
+  return viewOf(pageNo, store.read(pageNo), limit);
+}

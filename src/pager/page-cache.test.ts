@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { PageCache } from './page-cache.js';
+
+const PAGE = 1024;
+
+function access(c: PageCache, pageNo: number, lsn = 0): boolean {
+  if (c.get(pageNo, lsn) !== undefined) return true;
+  c.put(pageNo, lsn, new Uint8Array(PAGE));
+  return false;
+}
+
+describe('PageCache', () => {
+  it('is bounded in bytes and counts hits, misses and evictions', () => {
+    const c = new PageCache(16 * PAGE, PAGE);
+    expect(c.capacityPages).toBe(16);
+    for (let i = 1; i <= 40; i++) access(c, i);
+    expect(c.size).toBe(16);
+    expect(c.stats).toEqual({ hits: 0, misses: 40, evictions: 24 });
+    expect(access(c, 40)).toBe(true);
+    expect(c.stats.hits).toBe(1);
+  });
+
+  it('keeps a hot set resident through large one-pass scans', () => {
+    const c = new PageCache(64 * PAGE, PAGE);
+    const hot = Array.from({ length: 24 }, (_, i) => i + 1);
+    for (let round = 0; round < 3; round++) for (const p of hot) access(c, p);
+    const before = { ...c.stats };
+    let scanPage = 1000;
+    for (let scan = 0; scan < 5; scan++) {
+      for (let i = 0; i < 2000; i++) {
+        access(c, scanPage++);
+        if (i % 100 === 0) access(c, scanPage - 1); // a scan re-reading its page at once does not promote it
+      }
+      for (const p of hot) expect(access(c, p)).toBe(true);
+    }
+    const scanMisses = 5 * 2000;
+    expect(c.stats.misses - before.misses).toBe(scanMisses);
+    expect(c.stats.hits - before.hits).toBe(5 * hot.length + 5 * 20);
+  });
+
+  it('a plain FIFO/LRU would lose the hot set (the scan really is larger than the cache)', () => {
+    const c = new PageCache(64 * PAGE, PAGE);
+    for (let i = 1; i <= 24; i++) access(c, i); // loaded once: not yet proven hot
+    for (let i = 1000; i < 3000; i++) access(c, i);
+    let misses = 0;
+    for (let i = 1; i <= 24; i++) if (!access(c, i)) misses++;
+    expect(misses).toBe(24);
+  });
+
+  it('keeps versions of one page apart and invalidates one version', () => {
+    const c = new PageCache(16 * PAGE, PAGE);
+    const v0 = new Uint8Array(PAGE).fill(1);
+    const v5 = new Uint8Array(PAGE).fill(2);
+    c.put(7, 0, v0);
+    c.put(7, 5, v5);
+    expect(c.get(7, 0)).toBe(v0);
+    expect(c.get(7, 5)).toBe(v5);
+    c.invalidate(7, 0);
+    expect(c.get(7, 0)).toBeUndefined();
+    expect(c.get(7, 5)).toBe(v5);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * PageCache: committed page images keyed by (page number, version LSN), bounded in bytes,
+ * with a 2Q-style scan-resistant policy (ADR-0001). Images are immutable and shared, so there
+ * is no pin/unpin: eviction only drops the cache's reference. Dirty pages never live here.
+ *
+ * Policy (Johnson & Shasha 2Q, with an LRU-K-style correlation window):
+ *  - a miss enters the probation FIFO (A1in, ~25% of capacity);
+ *  - a hit in probation, at least `correlationWindow` accesses after the load, promotes the
+ *    entry to the protected LRU (Am); back-to-back re-reads (one scan touching a page twice)
+ *    do not promote;
+ *  - a page evicted from probation leaves a ghost (A1out, page number only); a miss on a ghost
+ *    loads straight into the protected LRU;
+ *  - space is reclaimed from probation while it is over its share, else from the LRU tail.
+ * A one-pass scan therefore only churns probation and never flushes the protected hot set.
+ */
+
+class Entry {
+  prev: Entry | null = null;
+  next: Entry | null = null;
+  /** Next version of the same page number (per-page chain). */
+  sibling: Entry | null = null;
+  protectedList = false;
+  constructor(
+    readonly pageNo: number,
+    readonly lsn: number,
+    readonly data: Uint8Array,
+    readonly loadTick: number,
+  ) {}
+}
+
+class List {
+  head: Entry | null = null; // most recent
+  tail: Entry | null = null; // least recent
+  size = 0;
+  pushFront(e: Entry): void {
+    e.prev = null;
+    e.next = this.head;
+    if (this.head !== null) this.head.prev = e;
+    else this.tail = e;
+    this.head = e;
+    this.size++;
+  }
+  remove(e: Entry): void {
+    if (e.prev !== null) e.prev.next = e.next;
+    else this.head = e.next;
+    if (e.next !== null) e.next.prev = e.prev;
+    else this.tail = e.prev;
+    e.prev = e.next = null;
+    this.size--;
+  }
+}
+
+export interface PageCacheStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+}
+
+export class PageCache {
+  readonly capacityPages: number;
+  readonly stats: PageCacheStats = { hits: 0, misses: 0, evictions: 0 };
+  private readonly byPage = new Map<number, Entry>();
+  private readonly probation = new List();
+  private readonly protectedLru = new List();
+  private readonly ghosts = new Map<number, true>();
+  private readonly probationTarget: number;
+  private readonly ghostLimit: number;
+  private tick = 0;
+
+  constructor(
+    capacityBytes: number,
+    readonly pageSize: number,
+    private readonly correlationWindow = 4,
+  ) {
+    this.capacityPages = Math.max(8, Math.floor(capacityBytes / pageSize));
+    this.probationTarget = Math.max(1, Math.floor(this.capacityPages / 4));
+    this.ghostLimit = Math.max(1, Math.floor(this.capacityPages / 2));
+  }
+
+  get size(): number {
+    return this.probation.size + this.protectedLru.size;
+  }
+
+  /** The cached image of `pageNo` at version `lsn`, or undefined (counted as a miss). */
+  get(pageNo: number, lsn: number): Uint8Array | undefined {
+    this.tick++;
+    let e = this.byPage.get(pageNo) ?? null;
+    while (e !== null && e.lsn !== lsn) e = e.sibling;
+    if (e === null) {
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
+    if (e.protectedList) {
+      this.protectedLru.remove(e);
+      this.protectedLru.pushFront(e);
+    } else if (this.tick - e.loadTick > this.correlationWindow) {
+      this.probation.remove(e);
+      e.protectedList = true;
+      this.protectedLru.pushFront(e);
+    }
+    return e.data;
+  }
+
+  /** Adds an image just read from a file (after a `get` miss). */
+  put(pageNo: number, lsn: number, data: Uint8Array): void {
+    const e = new Entry(pageNo, lsn, data, this.tick);
+    e.sibling = this.byPage.get(pageNo) ?? null;
+    this.byPage.set(pageNo, e);
+    if (this.ghosts.delete(pageNo)) {
+      e.protectedList = true;
+      this.protectedLru.pushFront(e);
+    } else {
+      this.probation.pushFront(e);
+    }
+    while (this.size > this.capacityPages) this.evictOne();
+  }
+
+  /** Drops one version (the main-file image of a page a checkpoint rewrote). */
+  invalidate(pageNo: number, lsn: number): void {
+    let e = this.byPage.get(pageNo) ?? null;
+    while (e !== null && e.lsn !== lsn) e = e.sibling;
+    if (e !== null) this.unlink(e);
+  }
+
+  clear(): void {
+    this.byPage.clear();
+    this.ghosts.clear();
+    this.probation.head = this.probation.tail = null;
+    this.protectedLru.head = this.protectedLru.tail = null;
+    this.probation.size = this.protectedLru.size = 0;
+  }
+
+  private evictOne(): void {
+    const fromProbation = this.probation.size > this.probationTarget || this.protectedLru.size === 0;
+    const victim = fromProbation ? this.probation.tail : this.protectedLru.tail;
+    if (victim === null) return;
+    this.unlink(victim);
+    this.stats.evictions++;
+    if (fromProbation) {
+      this.ghosts.delete(victim.pageNo);
+      this.ghosts.set(victim.pageNo, true);
+      if (this.ghosts.size > this.ghostLimit) {
+        const oldest = this.ghosts.keys().next();
+        if (oldest.done !== true) this.ghosts.delete(oldest.value);
+      }
+    }
+  }
+
+  private unlink(e: Entry): void {
+    (e.protectedList ? this.protectedLru : this.probation).remove(e);
+    let p = this.byPage.get(e.pageNo) ?? null;
+    if (p === e) {
+      if (e.sibling === null) this.byPage.delete(e.pageNo);
+      else this.byPage.set(e.pageNo, e.sibling);
+    } else {
+      while (p !== null && p.sibling !== e) p = p.sibling;
+      if (p !== null) p.sibling = e.sibling;
+    }
+    e.sibling = null;
+  }
+}

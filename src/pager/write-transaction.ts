@@ -1,0 +1,282 @@
+/**
+ * WriteTransaction: the single writer. Copy-on-write private dirty set, header changes,
+ * freelist allocation, savepoints, spill of large dirty sets to the WAL, commit/rollback
+ * (ADR-0001, ADR-0003). Commit and rollback I/O errors leave the pager failed (sticky ERR_IO).
+ *
+ * Invariants:
+ *  1. A page is in at most one of: `dirty` (private buffer) or only `spilled` (private WAL
+ *     frame); `spilled` keeps its entry when the page is dirtied again (the dirty copy wins).
+ *  2. A savepoint records, for every page whose state changes after it, the state it had when
+ *     the savepoint was taken ({dirty image or null, spilled offset}) — recorded once, in every
+ *     active savepoint that lacks it; rollbackTo restores those and the WAL append position.
+ *  3. The committed freelist and header are untouched until commit publishes: rollback (or a
+ *     failed commit) simply discards the dirty set, so pages it allocated were never taken
+ *     from the committed freelist and appended pages were never counted.
+ */
+import { DecentDBError, transactionError } from '../util/index.js';
+import { type DbHeader, type DbHeaderFields, encodeHeader } from './db-header.js';
+import { type FreelistHost, allocateFromFreelist, freeToFreelist } from './freelist.js';
+import type { LogMark } from './page-log.js';
+import type { PageStore } from './page-store.js';
+import type { Durability } from './pager-options.js';
+import type { Pager } from './pager.js';
+
+interface PageState {
+  readonly dirty: Uint8Array | null;
+  readonly spilled: number | undefined;
+}
+
+interface Savepoint {
+  readonly id: number;
+  readonly mark: LogMark;
+  readonly header: DbHeaderFields;
+  readonly pageCount: number;
+  readonly records: Map<number, PageState>;
+}
+
+export class WriteTransaction implements PageStore, FreelistHost {
+  readonly pageSize: number;
+  private readonly dirty = new Map<number, Uint8Array>();
+  private readonly spilled = new Map<number, number>();
+  private readonly savepoints: Savepoint[] = [];
+  private readonly hdr: DbHeaderFields;
+  private count: number;
+  private nextSavepointId = 1;
+  private done = false;
+
+  /** @internal */
+  constructor(
+    private readonly pager: Pager,
+    /** The commit LSN this transaction started from. */
+    readonly snapshotLsn: number,
+    private readonly base: DbHeader,
+    /** Durability of this transaction's commit (ADR-0003). */
+    readonly durability: Durability,
+  ) {
+    this.pageSize = pager.pageSize;
+    const { pageCount, ...fields } = base;
+    this.hdr = fields;
+    this.count = pageCount;
+  }
+
+  // ---- header API ----
+  get pageCount(): number { return this.count; }
+  get rootCatalog(): number { return this.hdr.rootCatalog; }
+  get schemaCookie(): number { return this.hdr.schemaCookie; }
+  get freelistHead(): number { return this.hdr.freelistHead; }
+  set freelistHead(n: number) { this.hdr.freelistHead = n; }
+  get freelistCount(): number { return this.hdr.freelistCount; }
+  set freelistCount(n: number) { this.hdr.freelistCount = n; }
+  /** The header as this transaction would commit it. */
+  get header(): DbHeader { return { ...this.hdr, pageCount: this.count }; }
+  get dirtyPageCount(): number { return this.dirty.size; }
+
+  setRootCatalog(pageNo: number): void {
+    this.active();
+    if (!(pageNo >= 0 && pageNo <= this.count)) throw new DecentDBError('ERR_INTERNAL', `root catalog page ${pageNo} out of range`);
+    this.hdr.rootCatalog = pageNo;
+  }
+
+  /** Adds 1 to the schema cookie (every DDL); returns the new value. */
+  bumpSchemaCookie(): number {
+    this.active();
+    this.hdr.schemaCookie = (this.hdr.schemaCookie + 1) >>> 0;
+    return this.hdr.schemaCookie;
+  }
+
+  // ---- PageStore ----
+  read(pageNo: number): Uint8Array {
+    this.active();
+    const d = this.dirty.get(pageNo);
+    if (d !== undefined) return d;
+    return this.readClean(pageNo);
+  }
+
+  write(pageNo: number): Uint8Array {
+    this.active();
+    if (pageNo === 1) throw new DecentDBError('ERR_INTERNAL', 'page 1 holds the database header; use the header API');
+    return this.writePage(pageNo);
+  }
+
+  allocate(): number {
+    this.active();
+    const fromList = allocateFromFreelist(this);
+    if (fromList !== 0) {
+      const page = this.writePage(fromList);
+      page.fill(0);
+      return fromList;
+    }
+    const n = this.count + 1;
+    this.count = n;
+    this.recordChange(n);
+    this.dirty.set(n, new Uint8Array(this.pageSize));
+    return n;
+  }
+
+  free(pageNo: number): void {
+    this.active();
+    if (!(pageNo >= 2 && pageNo <= this.count)) throw new DecentDBError('ERR_INTERNAL', `cannot free page ${pageNo} (database has ${this.count} pages)`);
+    freeToFreelist(this, pageNo);
+  }
+
+  /** @internal FreelistHost */
+  readPage(pageNo: number): Uint8Array {
+    return this.read(pageNo);
+  }
+
+  /** @internal FreelistHost: copy-on-write without the page-1 guard. */
+  writePage(pageNo: number): Uint8Array {
+    if (!(pageNo >= 1 && pageNo <= this.count)) throw new DecentDBError('ERR_INTERNAL', `write of page ${pageNo} out of range (database has ${this.count} pages)`);
+    const d = this.dirty.get(pageNo);
+    if (d !== undefined) {
+      if (this.savepoints.length > 0) this.recordChange(pageNo);
+      return d;
+    }
+    const copy = this.readClean(pageNo).slice();
+    this.recordChange(pageNo);
+    this.dirty.set(pageNo, copy);
+    return copy;
+  }
+
+  // ---- savepoints ----
+  /** Marks the current state; returns its id. Buffers from earlier write() calls must be re-fetched. */
+  savepoint(): number {
+    this.active();
+    const id = this.nextSavepointId++;
+    this.savepoints.push({
+      id, mark: this.pager.log.mark(), header: { ...this.hdr }, pageCount: this.count, records: new Map(),
+    });
+    return id;
+  }
+
+  /** Restores the state at savepoint `id`; it stays active, later savepoints are discarded. */
+  rollbackTo(id: number): void {
+    this.active();
+    const i = this.findSavepoint(id);
+    const sp = this.savepoints[i]!;
+    this.savepoints.length = i + 1;
+    for (const [pageNo, st] of sp.records) {
+      if (st.dirty === null) this.dirty.delete(pageNo);
+      else this.dirty.set(pageNo, st.dirty.slice());
+      if (st.spilled === undefined) this.spilled.delete(pageNo);
+      else this.spilled.set(pageNo, st.spilled);
+    }
+    sp.records.clear();
+    this.pager.log.resetTo(sp.mark);
+    Object.assign(this.hdr, sp.header);
+    this.count = sp.pageCount;
+  }
+
+  /** Forgets savepoint `id` and every later one, keeping their changes. */
+  release(id: number): void {
+    this.active();
+    this.savepoints.length = this.findSavepoint(id);
+  }
+
+  // ---- spill ----
+  /**
+   * A point where the caller holds no write() buffers (PageStore contract 2). If the dirty set
+   * exceeds the spill budget, writes it to the WAL as uncommitted frames and drops it from memory.
+   */
+  spillSafePoint(): void {
+    this.active();
+    if (this.dirty.size * this.pageSize <= this.pager.options.spillBudgetBytes) return;
+    const log = this.pager.log;
+    this.pager.guard(() => {
+      for (const [pageNo, image] of this.dirty) {
+        this.recordChange(pageNo, false);
+        const off = log.spill(pageNo, image);
+        this.spilled.set(pageNo, off);
+      }
+    });
+    this.pager.noteSpill(this.dirty.size);
+    this.dirty.clear();
+  }
+
+  // ---- end ----
+  /** Makes the transaction durable per its durability mode and visible to new readers. */
+  commit(): void {
+    this.active();
+    // The page count is not stored: recovery derives it from the largest page id (every
+    // appended page has an image in this commit), so growth alone does not rewrite page 1.
+    const headerChanged = !sameHeader(this.hdr, this.base);
+    if (!headerChanged && this.dirty.size === 0 && this.spilled.size === 0 && this.count === this.base.pageCount) {
+      this.done = true;
+      this.pager.finishWrite(this, null, this.durability);
+      return;
+    }
+    if (headerChanged) encodeHeader(this.hdr, this.writePage(1));
+    this.done = true;
+    try {
+      this.pager.guard(() => this.pager.log.commit(this.dirty, this.spilled));
+    } catch (e) {
+      this.pager.abandonWrite(this);
+      throw e;
+    }
+    const published: DbHeader = Object.freeze({ ...this.hdr, pageCount: this.count });
+    this.dirty.clear();
+    this.spilled.clear();
+    this.pager.finishWrite(this, published, this.durability);
+  }
+
+  /** Discards every change; the committed state (and freelist) is as before beginWrite. */
+  rollback(): void {
+    if (this.done) return;
+    this.done = true;
+    this.dirty.clear();
+    this.spilled.clear();
+    this.savepoints.length = 0;
+    try {
+      this.pager.guard(() => this.pager.log.rollback());
+    } finally {
+      this.pager.abandonWrite(this);
+    }
+  }
+
+  get isActive(): boolean {
+    return !this.done;
+  }
+
+  private active(): void {
+    if (this.done) throw transactionError('write transaction has ended');
+    this.pager.check();
+  }
+
+  private readClean(pageNo: number): Uint8Array {
+    if (!(pageNo >= 1 && pageNo <= this.count)) throw new DecentDBError('ERR_CORRUPTION', `page ${pageNo}: page number out of range (database has ${this.count} pages)`, { pageNo });
+    const off = this.spilled.get(pageNo);
+    if (off !== undefined) {
+      const buf = new Uint8Array(this.pageSize);
+      this.pager.log.readPayload(pageNo, off, buf);
+      return buf;
+    }
+    if (pageNo > this.base.pageCount) return new Uint8Array(this.pageSize);
+    return this.pager.readVersion(pageNo, this.snapshotLsn);
+  }
+
+  /** Invariant 2: record `pageNo`'s current state in every savepoint that lacks it. */
+  private recordChange(pageNo: number, copy = true): void {
+    let st: PageState | undefined;
+    for (let i = this.savepoints.length - 1; i >= 0; i--) {
+      const sp = this.savepoints[i]!;
+      if (sp.records.has(pageNo)) continue;
+      if (st === undefined) {
+        const d = this.dirty.get(pageNo);
+        st = { dirty: d === undefined ? null : copy ? d.slice() : d, spilled: this.spilled.get(pageNo) };
+      }
+      sp.records.set(pageNo, st);
+    }
+  }
+
+  private findSavepoint(id: number): number {
+    const i = this.savepoints.findIndex((s) => s.id === id);
+    if (i < 0) throw transactionError(`no such savepoint: ${id}`);
+    return i;
+  }
+}
+
+function sameHeader(a: DbHeaderFields, b: DbHeaderFields): boolean {
+  return a.schemaCookie === b.schemaCookie && a.rootCatalog === b.rootCatalog &&
+    a.freelistHead === b.freelistHead && a.freelistCount === b.freelistCount;
+}
+

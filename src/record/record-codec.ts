@@ -1,0 +1,439 @@
+/**
+ * The native record codec (spec/native-format.md §1.7): `varint field_count`, then per field
+ * `kind u8, varint payload_len, payload`. Writes with the native policy (compact kinds 13–16,
+ * zlib above 128 bytes kept when < 90 %, record-value overflow above pageSize − 128) and reads
+ * every kind 0–17. It does not know column names or page layout; chains go through
+ * OverflowWriter/OverflowReader.
+ *
+ *   kind  payload                         kind  payload
+ *    0    NULL, empty                      9    BLOB zlib stream
+ *    1    INT64 varint(zigzag)            10    TEXT zlib, in a chain: [head u32][len u32]
+ *    2    BOOL 1 byte (legacy)            11    BLOB zlib, in a chain
+ *    3    FLOAT64 8 bytes LE              12    DECIMAL: scale u8, varint(zigzag unscaled)
+ *    4/5  TEXT/BLOB raw                   13/14 BOOL false/true, empty
+ *    6/7  TEXT/BLOB chain [head][len]     15/16 INT64 0/1, empty
+ *    8    TEXT zlib stream (78 9C …)      17    TIMESTAMP varint(zigzag µs)
+ */
+import { unzlibSync, zlibSync } from 'fflate';
+import {
+  ByteReader,
+  ByteWriter,
+  DecentDBError,
+  corrupt,
+  readU32,
+  utf8Decoder,
+  utf8Encoder,
+  varintSize,
+  zigzagDecode,
+  zigzagEncode,
+} from '../util/index.js';
+import type { OverflowReader, OverflowWriter } from './overflow.js';
+import { Decimal, Timestamp } from './value.js';
+import type { SqlType, Value } from './value.js';
+
+export const KIND = {
+  NULL: 0,
+  INT64: 1,
+  BOOL: 2,
+  FLOAT64: 3,
+  TEXT: 4,
+  BLOB: 5,
+  TEXT_OVERFLOW: 6,
+  BLOB_OVERFLOW: 7,
+  TEXT_COMPRESSED: 8,
+  BLOB_COMPRESSED: 9,
+  TEXT_COMPRESSED_OVERFLOW: 10,
+  BLOB_COMPRESSED_OVERFLOW: 11,
+  DECIMAL: 12,
+  BOOL_FALSE: 13,
+  BOOL_TRUE: 14,
+  INT64_ZERO: 15,
+  INT64_ONE: 16,
+  TIMESTAMP: 17,
+} as const;
+export type RecordKind = (typeof KIND)[keyof typeof KIND];
+export const MAX_KIND = 17;
+
+/** TEXT/BLOB payloads longer than this are offered to zlib (ADR-0048). */
+export const COMPRESS_MIN_BYTES = 128;
+/** Bytes of a page left for the rest of the record: longer payloads go to a chain. */
+export const OVERFLOW_RESERVE_BYTES = 128;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+export interface RecordEncodeOptions {
+  /**
+   * The zlib (RFC 1950) compressor. Default: fflate `zlibSync` at level 6. Its streams are
+   * valid but not always byte-identical to the native engine's zlib; Node callers wanting
+   * identical bytes may pass `node:zlib`'s deflateSync.
+   */
+  readonly deflate?: (bytes: Uint8Array) => Uint8Array;
+}
+
+const defaultDeflate = (bytes: Uint8Array): Uint8Array => zlibSync(bytes, { level: 6 });
+
+const scratch = new ByteWriter(256);
+const f64 = new DataView(new ArrayBuffer(8));
+const f64Bytes = new Uint8Array(f64.buffer);
+
+function typeError(i: number, type: SqlType, v: Value): DecentDBError {
+  const shown = typeof v === 'bigint' ? `${v}n` : typeof v;
+  return new DecentDBError('ERR_INTERNAL', `record field ${i}: ${shown} is not a ${type.base} value`);
+}
+
+function putEmpty(w: ByteWriter, kind: number): void {
+  w.u8(kind);
+  w.u8(0);
+}
+
+function putInt64(w: ByteWriter, v: number | bigint, kind: number): void {
+  const z = zigzagEncode(v);
+  w.u8(kind);
+  w.varint(varintSize(z));
+  w.varint(z);
+}
+
+function putBytes(w: ByteWriter, bytes: Uint8Array, text: boolean, overflow: OverflowWriter, deflate: (b: Uint8Array) => Uint8Array): void {
+  let payload = bytes;
+  let compressed = false;
+  if (bytes.length > COMPRESS_MIN_BYTES) {
+    const c = deflate(bytes);
+    // Kept only when smaller than 90 % of the original (integer form of c < 0.9 * n).
+    if (c.length * 10 < bytes.length * 9) {
+      payload = c;
+      compressed = true;
+    }
+  }
+  if (payload.length > overflow.pageSize - OVERFLOW_RESERVE_BYTES) {
+    const head = overflow.write(payload);
+    w.u8(text ? (compressed ? KIND.TEXT_COMPRESSED_OVERFLOW : KIND.TEXT_OVERFLOW) : compressed ? KIND.BLOB_COMPRESSED_OVERFLOW : KIND.BLOB_OVERFLOW);
+    w.u8(8);
+    w.u32(head);
+    w.u32(payload.length);
+    return;
+  }
+  w.u8(text ? (compressed ? KIND.TEXT_COMPRESSED : KIND.TEXT) : compressed ? KIND.BLOB_COMPRESSED : KIND.BLOB);
+  w.varint(payload.length);
+  w.bytes(payload);
+}
+
+/** Strings this short encode to ≤ 126 UTF-8 bytes: never compressed, one-byte length. */
+const SHORT_TEXT_CHARS = 42;
+
+function putShortText(w: ByteWriter, v: string): void {
+  w.ensure(2 + SHORT_TEXT_CHARS * 3);
+  const b = w.buf;
+  const at = w.pos;
+  b[at] = KIND.TEXT;
+  const n = utf8Encoder.encodeInto(v, b.subarray(at + 2, at + 2 + SHORT_TEXT_CHARS * 3)).written;
+  b[at + 1] = n;
+  w.pos = at + 2 + n;
+}
+
+function checkInt64(i: number, type: SqlType, v: Value): number | bigint {
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return v;
+    if (Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63) return BigInt(v);
+  } else if (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) {
+    return v;
+  }
+  throw typeError(i, type, v);
+}
+
+function putField(w: ByteWriter, i: number, v: Value, type: SqlType, overflow: OverflowWriter, deflate: (b: Uint8Array) => Uint8Array): void {
+  if (v === null || v === undefined) {
+    putEmpty(w, KIND.NULL);
+    return;
+  }
+  switch (type.base) {
+    case 'INT64': {
+      const n = checkInt64(i, type, v);
+      if (n === 0 || n === 0n) putEmpty(w, KIND.INT64_ZERO);
+      else if (n === 1 || n === 1n) putEmpty(w, KIND.INT64_ONE);
+      else putInt64(w, n, KIND.INT64);
+      return;
+    }
+    case 'BOOL':
+      if (typeof v !== 'boolean') throw typeError(i, type, v);
+      putEmpty(w, v ? KIND.BOOL_TRUE : KIND.BOOL_FALSE);
+      return;
+    case 'FLOAT64':
+      if (typeof v !== 'number' && typeof v !== 'bigint') throw typeError(i, type, v);
+      f64.setFloat64(0, Number(v), true);
+      w.u8(KIND.FLOAT64);
+      w.u8(8);
+      w.bytes(f64Bytes);
+      return;
+    case 'TEXT':
+      if (typeof v !== 'string') throw typeError(i, type, v);
+      if (v.length <= SHORT_TEXT_CHARS) putShortText(w, v);
+      else putBytes(w, utf8Encoder.encode(v), true, overflow, deflate);
+      return;
+    case 'BLOB':
+    case 'UUID':
+      if (!(v instanceof Uint8Array)) throw typeError(i, type, v);
+      putBytes(w, v, false, overflow, deflate);
+      return;
+    case 'DECIMAL': {
+      if (!(v instanceof Decimal) || v.scale < 0 || v.scale > 255 || v.unscaled < INT64_MIN || v.unscaled > INT64_MAX) throw typeError(i, type, v);
+      const u = v.unscaled;
+      const z = zigzagEncode(u >= -MAX_SAFE && u <= MAX_SAFE ? Number(u) : u);
+      w.u8(KIND.DECIMAL);
+      w.varint(1 + varintSize(z));
+      w.u8(v.scale);
+      w.varint(z);
+      return;
+    }
+    case 'TIMESTAMP':
+      if (!(v instanceof Timestamp)) throw typeError(i, type, v);
+      putInt64(w, checkInt64(i, type, v.micros), KIND.TIMESTAMP);
+      return;
+  }
+}
+
+/**
+ * Encodes one row (or catalog record) with the native writer policy. `types[i]` says how
+ * `values[i]` is stored; NULL is kind 0 for every type. Returns a fresh array.
+ *
+ * @example encodeRecord([1, 'a'], [{ base: 'INT64' }, { base: 'TEXT' }], inlineOnly())
+ *   // → 02 10 00 04 01 61
+ */
+export function encodeRecord(values: readonly Value[], types: readonly SqlType[], overflow: OverflowWriter, options?: RecordEncodeOptions): Uint8Array {
+  if (values.length !== types.length) {
+    throw new DecentDBError('ERR_INTERNAL', `record has ${values.length} values but ${types.length} types`);
+  }
+  const deflate = options?.deflate ?? defaultDeflate;
+  const w = scratch.reset();
+  w.varint(values.length);
+  for (let i = 0; i < values.length; i++) putField(w, i, values[i]!, types[i]!, overflow, deflate);
+  const out = w.finish();
+  if (w.buf.length > 65536) scratch.buf = new Uint8Array(256);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+
+const payloadReader = new ByteReader();
+
+function inflate(bytes: Uint8Array, pageNo: number): Uint8Array {
+  try {
+    return unzlibSync(bytes);
+  } catch (e) {
+    throw new DecentDBError('ERR_CORRUPTION', `page ${pageNo}: bad zlib stream in record`, { pageNo }, { cause: e });
+  }
+}
+
+/** ASCII fast path for short strings (TextDecoder's per-call cost dominates them). */
+function shortText(buf: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return utf8Decoder.decode(buf.subarray(start, end));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+function readInt(buf: Uint8Array, start: number, end: number, pageNo: number): number | bigint {
+  const v = payloadReader.reset(buf, start, end, pageNo).varint();
+  return zigzagDecode(v);
+}
+
+function readChain(buf: Uint8Array, start: number, end: number, overflow: OverflowReader, pageNo: number): Uint8Array {
+  if (end - start !== 8) throw corrupt(pageNo, `overflow reference of ${end - start} bytes`);
+  const head = readU32(buf, start);
+  const len = readU32(buf, start + 4);
+  if (head === 0) throw corrupt(pageNo, 'overflow reference to page 0');
+  const bytes = overflow.read(head, len);
+  if (bytes.length !== len) throw corrupt(head, `overflow chain holds ${bytes.length} bytes, record says ${len}`);
+  return bytes;
+}
+
+/** Decodes one field's payload `buf[start, end)` of the given kind. */
+export function decodeFieldValue(kind: number, buf: Uint8Array, start: number, end: number, overflow: OverflowReader | null, pageNo = 0): Value {
+  switch (kind) {
+    case KIND.NULL:
+      return null;
+    case KIND.INT64:
+      return readInt(buf, start, end, pageNo);
+    case KIND.BOOL:
+      if (end - start !== 1) throw corrupt(pageNo, `BOOL field of ${end - start} bytes`);
+      return buf[start] !== 0;
+    case KIND.FLOAT64:
+      if (end - start !== 8) throw corrupt(pageNo, `FLOAT64 field of ${end - start} bytes`);
+      f64Bytes.set(buf.subarray(start, end));
+      return f64.getFloat64(0, true);
+    case KIND.TEXT:
+      return end - start <= 16 ? shortText(buf, start, end) : utf8Decoder.decode(buf.subarray(start, end));
+    case KIND.BLOB:
+      return buf.slice(start, end);
+    case KIND.TEXT_COMPRESSED:
+      return utf8Decoder.decode(inflate(buf.subarray(start, end), pageNo));
+    case KIND.BLOB_COMPRESSED:
+      return inflate(buf.subarray(start, end), pageNo);
+    case KIND.TEXT_OVERFLOW:
+    case KIND.BLOB_OVERFLOW:
+    case KIND.TEXT_COMPRESSED_OVERFLOW:
+    case KIND.BLOB_COMPRESSED_OVERFLOW: {
+      if (overflow === null) throw new DecentDBError('ERR_INTERNAL', `record overflow kind ${kind} read without an overflow reader`);
+      let bytes = readChain(buf, start, end, overflow, pageNo);
+      if (kind >= KIND.TEXT_COMPRESSED_OVERFLOW) bytes = inflate(bytes, pageNo);
+      if (kind === KIND.TEXT_OVERFLOW || kind === KIND.TEXT_COMPRESSED_OVERFLOW) return utf8Decoder.decode(bytes);
+      return kind === KIND.BLOB_OVERFLOW ? bytes.slice() : bytes;
+    }
+    case KIND.DECIMAL: {
+      if (end - start < 2) throw corrupt(pageNo, `DECIMAL field of ${end - start} bytes`);
+      const u = readInt(buf, start + 1, end, pageNo);
+      return new Decimal(BigInt(u), buf[start]!);
+    }
+    case KIND.BOOL_FALSE:
+      return false;
+    case KIND.BOOL_TRUE:
+      return true;
+    case KIND.INT64_ZERO:
+      return 0;
+    case KIND.INT64_ONE:
+      return 1;
+    case KIND.TIMESTAMP:
+      return new Timestamp(readInt(buf, start, end, pageNo));
+    default:
+      throw corrupt(pageNo, `unknown record kind ${kind}`);
+  }
+}
+
+/**
+ * Walks a record's fields without decoding them: `next()` moves to the following field and
+ * exposes its kind and payload bounds; `value()` decodes the current one. Reuse one reader
+ * (`reset`) per scan: walking allocates nothing.
+ */
+export class RecordReader {
+  private readonly r = new ByteReader();
+  fieldCount = 0;
+  /** Index of the current field; -1 before the first `next()`. */
+  index = -1;
+  kind = 0;
+  payloadStart = 0;
+  payloadEnd = 0;
+
+  reset(bytes: Uint8Array, pageNo = 0): this {
+    const r = this.r.reset(bytes, 0, bytes.length, pageNo);
+    // Every field takes at least two bytes, which bounds the count before any allocation.
+    this.fieldCount = r.smallVarint(bytes.length, 'record field count');
+    this.index = -1;
+    this.kind = 0;
+    this.payloadStart = this.payloadEnd = r.pos;
+    return this;
+  }
+
+  get bytes(): Uint8Array {
+    return this.r.buf;
+  }
+
+  get pageNo(): number {
+    return this.r.pageNo;
+  }
+
+  /** Moves to the next field; false after the last one. */
+  next(): boolean {
+    if (this.index + 1 >= this.fieldCount) {
+      this.index = this.fieldCount;
+      return false;
+    }
+    const r = this.r;
+    this.index++;
+    const kind = r.u8();
+    if (kind > MAX_KIND) throw corrupt(r.pageNo, `unknown record kind ${kind} in field ${this.index}`);
+    const len = r.smallVarint(r.remaining, 'record field length');
+    this.kind = kind;
+    this.payloadStart = r.pos;
+    this.payloadEnd = r.pos + len;
+    r.pos = this.payloadEnd;
+    return true;
+  }
+
+  /** Moves forward to field `i` (must not be behind the current one); false if absent. */
+  seek(i: number): boolean {
+    while (this.index < i) if (!this.next()) return false;
+    return this.index === i;
+  }
+
+  /** The current field's value. */
+  value(overflow: OverflowReader | null): Value {
+    return decodeFieldValue(this.kind, this.r.buf, this.payloadStart, this.payloadEnd, overflow, this.r.pageNo);
+  }
+
+  /** The current field's raw payload (a view). */
+  payload(): Uint8Array {
+    return this.r.buf.subarray(this.payloadStart, this.payloadEnd);
+  }
+}
+
+const shared = new RecordReader();
+
+/**
+ * Decodes every field of a record into `out` (reused when given). `pageNo` only labels
+ * ERR_CORRUPTION messages.
+ */
+export function decodeRecord(bytes: Uint8Array, overflow: OverflowReader | null, out: Value[] = [], pageNo = 0): Value[] {
+  const rr = shared.reset(bytes, pageNo);
+  out.length = rr.fieldCount;
+  while (rr.next()) out[rr.index] = rr.value(overflow);
+  return out;
+}
+
+/** Decodes field `i` only (fields before it are skipped, not decoded); undefined if absent. */
+export function decodeField(bytes: Uint8Array, i: number, overflow: OverflowReader | null, pageNo = 0): Value | undefined {
+  const rr = shared.reset(bytes, pageNo);
+  return rr.seek(i) ? rr.value(overflow) : undefined;
+}
+
+/**
+ * Decodes the fields at ascending positions `fields` into `out[0..]`; absent ones are
+ * undefined.
+ */
+export function decodeFields(bytes: Uint8Array, fields: readonly number[], overflow: OverflowReader | null, out: (Value | undefined)[] = [], pageNo = 0): (Value | undefined)[] {
+  const rr = shared.reset(bytes, pageNo);
+  out.length = fields.length;
+  for (let j = 0; j < fields.length; j++) out[j] = rr.seek(fields[j]!) ? rr.value(overflow) : undefined;
+  return out;
+}
+
+/** Number of fields in a record. */
+export function recordFieldCount(bytes: Uint8Array, pageNo = 0): number {
+  return shared.reset(bytes, pageNo).fieldCount;
+}
+
+/** Every field's kind number, in order (tools and tests). */
+export function recordKinds(bytes: Uint8Array, pageNo = 0): number[] {
+  const rr = shared.reset(bytes, pageNo);
+  const kinds: number[] = [];
+  while (rr.next()) kinds.push(rr.kind);
+  return kinds;
+}
+
+/** Every field's kind and raw payload (copied), in order. */
+export function decodeRecordRaw(bytes: Uint8Array, pageNo = 0): { kind: number; payload: Uint8Array }[] {
+  const rr = shared.reset(bytes, pageNo);
+  const fields: { kind: number; payload: Uint8Array }[] = [];
+  while (rr.next()) fields.push({ kind: rr.kind, payload: rr.payload().slice() });
+  return fields;
+}
+
+/** True for kinds 6, 7, 10, 11, whose value lives in a record-value overflow chain. */
+export const isOverflowKind = (kind: number): boolean =>
+  kind === KIND.TEXT_OVERFLOW || kind === KIND.BLOB_OVERFLOW || kind === KIND.TEXT_COMPRESSED_OVERFLOW || kind === KIND.BLOB_COMPRESSED_OVERFLOW;
+
+/** Head pages of the record-value overflow chains a record owns (free them with the row). */
+export function recordOverflowHeads(bytes: Uint8Array, pageNo = 0): number[] {
+  const rr = shared.reset(bytes, pageNo);
+  const heads: number[] = [];
+  while (rr.next()) {
+    if (!isOverflowKind(rr.kind)) continue;
+    if (rr.payloadEnd - rr.payloadStart !== 8) throw corrupt(pageNo, `overflow reference of ${rr.payloadEnd - rr.payloadStart} bytes`);
+    heads.push(readU32(rr.bytes, rr.payloadStart));
+  }
+  return heads;
+}
