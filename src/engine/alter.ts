@@ -1,0 +1,279 @@
+/**
+ * ALTER TABLE and ALTER VIEW. Column changes rewrite every row (records hold all columns in
+ * declaration order, format §1.9) and keep indexes, CHECK text and foreign keys consistent;
+ * renames rewrite the catalog records that name the column or table.
+ */
+import { DecentDBError } from '../util/index.js';
+import { BTree } from '../btree/index.js';
+import { decodeRecord, encodeRecord, keyToRowid, type Value } from '../record/index.js';
+import { parseExpression, printExpr } from '../sql/index.js';
+import type * as ast from '../sql/index.js';
+import type { ColumnDef, TableDef } from '../catalog/index.js';
+import { castValue } from '../exec/index.js';
+import { addIndex, replaceTableDef, resolveForeignKey } from './ddl.js';
+import type { EngineContext } from './engine-context.js';
+import { renameColumnRefs } from './ast-rewrite.js';
+import { evaluateColumnDefault } from './row-expressions.js';
+import type { TableInfo } from './schema.js';
+import type { WriteScope } from './session.js';
+
+const sqlError = (message: string, details?: Record<string, unknown>): DecentDBError => new DecentDBError('ERR_SQL', message, details);
+
+export function alterTable(ctx: EngineContext, scope: WriteScope, stmt: ast.AlterTableStmt): void {
+  for (const action of stmt.actions) {
+    const table = scope.schema.requireTable(stmt.table.name);
+    switch (action.kind) {
+      case 'addColumn':
+        addColumn(ctx, scope, table, action.column, action.ifNotExists);
+        break;
+      case 'dropColumn':
+        dropColumn(scope, table, action.name.name, action.ifExists);
+        break;
+      case 'renameColumn':
+        renameColumn(scope, table, action.from.name, action.to.name);
+        break;
+      case 'renameTable':
+        renameTable(scope, table, action.to.name);
+        break;
+      case 'addConstraint':
+        addConstraint(scope, table, action.constraint);
+        break;
+      case 'alterColumnType':
+        alterColumnType(ctx, scope, table, action.name.name, action.type);
+        break;
+    }
+  }
+}
+
+export function alterView(scope: WriteScope, stmt: ast.AlterViewStmt): void {
+  const key = stmt.name.name.toLowerCase();
+  const view = scope.schema.views.get(key);
+  if (view === undefined) throw sqlError(`view "${stmt.name.name}" does not exist`);
+  const next = stmt.newName.name;
+  if (scope.schema.views.has(next.toLowerCase()) || scope.schema.tables.has(next.toLowerCase())) throw sqlError(`relation "${next}" already exists`);
+  scope.catalog.remove({ kind: 'view', view });
+  scope.schema.views.delete(key);
+  const renamed = { ...view, name: next };
+  scope.schema.views.set(next.toLowerCase(), renamed);
+  scope.catalog.put({ kind: 'view', view: renamed });
+  scope.schemaChanged();
+}
+
+/** Decodes every row, lets `change` produce the new row, and rewrites it in place. */
+function rewriteRows(scope: WriteScope, table: TableInfo, def: TableDef, change: (row: Value[]) => Value[]): void {
+  const tree = new BTree(scope.txn, table.def.rootPage);
+  const overflow = scope.rows.overflow;
+  const rows: { key: ReturnType<typeof keyToRowid>; row: Value[] }[] = [];
+  const cursor = tree.cursor();
+  for (let ok = cursor.first(); ok; ok = cursor.next()) rows.push({ key: keyToRowid(cursor.key), row: decodeRecord(cursor.value(), overflow) });
+  const types = def.columns.map((c) => c.type);
+  for (const { key, row } of rows) {
+    const next = change(row);
+    for (let i = 0; i < def.columns.length; i++) {
+      const c = def.columns[i]!;
+      if (c.notNull && (next[i] === null || next[i] === undefined)) {
+        throw new DecentDBError('ERR_CONSTRAINT', `column "${c.name}" of relation "${def.name}" contains null values`, { table: def.name, column: c.name });
+      }
+    }
+    tree.update(key as number, encodeRecord(next, types, overflow));
+  }
+}
+
+function addColumn(ctx: EngineContext, scope: WriteScope, table: TableInfo, col: ast.ColumnDef, ifNotExists: boolean): void {
+  if (table.column(col.name.name) >= 0) {
+    if (ifNotExists) return;
+    throw sqlError(`column "${col.name.name}" of relation "${table.name}" already exists`);
+  }
+  const c: { -readonly [K in keyof ColumnDef]: ColumnDef[K] } = { name: col.name.name, type: col.type.sqlType, notNull: false, unique: false, primaryKey: false };
+  const checks = [...table.def.checks];
+  for (const k of col.constraints) {
+    if (k.kind === 'notNull') c.notNull = true;
+    else if (k.kind === 'default') c.defaultSql = printExpr(k.expr);
+    else if (k.kind === 'check') checks.push({ name: k.name?.name ?? `${table.name}_${c.name}_check`, expr: printExpr(k.expr) });
+    else if (k.kind === 'references') c.references = resolveForeignKey(scope, table.name, k.ref, [c.name], null);
+    else if (k.kind === 'unique') c.unique = true;
+    else if (k.kind === 'primaryKey') throw sqlError('ADD COLUMN … PRIMARY KEY is not supported');
+    else if (k.kind === 'generated') throw sqlError('ADD COLUMN … GENERATED is not supported');
+  }
+  const def: TableDef = { ...table.def, columns: [...table.def.columns, c], checks };
+  const fill = evaluateColumnDefault(ctx, c, table.name);
+  rewriteRows(scope, table, def, (row) => [...row, fill]);
+  const next = replaceTableDef(scope, table, def);
+  if (c.unique) {
+    const ix = addIndex(scope, next, { name: `uniq_${table.name}_${c.name}_idx`, columns: [c.name], unique: true, kind: 'btree', predicateSql: '' });
+    scope.rows.fillIndex(next, ix);
+  }
+}
+
+function dropColumn(scope: WriteScope, table: TableInfo, name: string, ifExists: boolean): void {
+  const pos = table.column(name);
+  if (pos < 0) {
+    if (ifExists) return;
+    throw sqlError(`column "${name}" of relation "${table.name}" does not exist`);
+  }
+  const col = table.def.columns[pos]!;
+  if (col.primaryKey) throw sqlError(`cannot drop column "${col.name}": it is part of the primary key`);
+  if (table.def.columns.length === 1) throw sqlError(`cannot drop the only column of table "${table.name}"`);
+  for (const other of scope.schema.tables.values()) {
+    for (const oc of other.def.columns) {
+      if (oc.references?.table.toLowerCase() === table.name.toLowerCase() && oc.references.column.toLowerCase() === col.name.toLowerCase()) {
+        throw new DecentDBError('ERR_CONSTRAINT', `cannot drop column "${col.name}" of table "${table.name}" because table "${other.name}" references it`);
+      }
+    }
+  }
+  for (const ix of [...table.indexes]) {
+    if (ix.def.columns.some((c) => c.toLowerCase() === col.name.toLowerCase())) {
+      if (ix.def.columns.length > 1) throw sqlError(`cannot drop column "${col.name}": index "${ix.name}" uses it with other columns`);
+      new BTree(scope.txn, ix.def.rootPage).destroy();
+      table.indexes = table.indexes.filter((x) => x !== ix);
+      scope.schema.indexes.delete(ix.name.toLowerCase());
+      scope.catalog.remove({ kind: 'index', index: ix.def });
+    }
+  }
+  const checks = table.def.checks.filter((k) => !mentions(k.expr, col.name));
+  const def: TableDef = { ...table.def, columns: table.def.columns.filter((_, i) => i !== pos), checks };
+  rewriteRows(scope, table, def, (row) => row.filter((_, i) => i !== pos));
+  replaceTableDef(scope, table, def);
+}
+
+function mentions(exprSql: string, column: string): boolean {
+  let found = false;
+  renameColumnRefs(parseExpression(exprSql), column, (n) => {
+    found = true;
+    return n;
+  });
+  return found;
+}
+
+function renameColumn(scope: WriteScope, table: TableInfo, from: string, to: string): void {
+  const pos = table.column(from);
+  if (pos < 0) throw sqlError(`column "${from}" does not exist`, { table: table.name, column: from });
+  if (table.column(to) >= 0) throw sqlError(`column "${to}" of relation "${table.name}" already exists`);
+  const old = table.def.columns[pos]!;
+  const rename = (sql: string): string => printExpr(renameColumnRefs(parseExpression(sql), old.name, () => to));
+  const columns = table.def.columns.map((c, i) => {
+    const next: ColumnDef = i === pos ? { ...c, name: to } : c;
+    return {
+      ...next,
+      ...(next.defaultSql !== undefined && { defaultSql: rename(next.defaultSql) }),
+      ...(next.generatedSql !== undefined && { generatedSql: rename(next.generatedSql) }),
+    };
+  });
+  const checks = table.def.checks.map((k) => ({ name: k.name, expr: rename(k.expr) }));
+  const next = replaceTableDef(scope, table, { ...table.def, columns, checks });
+  for (const ix of next.indexes) {
+    if (!ix.def.columns.some((c) => c.toLowerCase() === old.name.toLowerCase())) continue;
+    const def = { ...ix.def, columns: ix.def.columns.map((c) => (c.toLowerCase() === old.name.toLowerCase() ? to : c)) };
+    ix.def = def;
+    scope.catalog.put({ kind: 'index', index: def });
+  }
+  // Child tables referencing the renamed column follow it.
+  for (const other of scope.schema.tables.values()) {
+    const cols = other.def.columns;
+    if (!cols.some((c) => c.references?.table.toLowerCase() === next.name.toLowerCase() && c.references.column.toLowerCase() === old.name.toLowerCase())) continue;
+    const updated = cols.map((c) =>
+      c.references?.table.toLowerCase() === next.name.toLowerCase() && c.references.column.toLowerCase() === old.name.toLowerCase()
+        ? { ...c, references: { ...c.references, column: to } }
+        : c,
+    );
+    replaceTableDef(scope, other, { ...other.def, columns: updated });
+  }
+}
+
+function renameTable(scope: WriteScope, table: TableInfo, to: string): void {
+  if (scope.schema.tables.has(to.toLowerCase()) || scope.schema.views.has(to.toLowerCase())) throw sqlError(`relation "${to}" already exists`);
+  const oldName = table.name;
+  for (const t of table.triggers) scope.catalog.remove({ kind: 'trigger', trigger: t });
+  const next = replaceTableDef(scope, table, { ...table.def, name: to });
+  next.triggers = table.triggers.map((t) => ({ ...t, table: to }));
+  for (const t of next.triggers) scope.catalog.put({ kind: 'trigger', trigger: t });
+  for (const ix of next.indexes) scope.catalog.put({ kind: 'index', index: ix.def });
+  for (const other of scope.schema.tables.values()) {
+    if (!other.def.columns.some((c) => c.references?.table.toLowerCase() === oldName.toLowerCase())) continue;
+    const cols = other.def.columns.map((c) => (c.references?.table.toLowerCase() === oldName.toLowerCase() ? { ...c, references: { ...c.references, table: to } } : c));
+    replaceTableDef(scope, other, { ...other.def, columns: cols });
+  }
+}
+
+function addConstraint(scope: WriteScope, table: TableInfo, k: ast.TableConstraint): void {
+  switch (k.kind) {
+    case 'foreignKey': {
+      if (k.columns.length !== 1) throw sqlError('foreign keys over several columns are not supported');
+      const pos = table.column(k.columns[0]!.name);
+      if (pos < 0) throw sqlError(`column "${k.columns[0]!.name}" does not exist`);
+      const col = table.def.columns[pos]!;
+      const ref = resolveForeignKey(scope, table.name, k.ref, [col.name], null);
+      const columns = table.def.columns.map((c, i) => (i === pos ? { ...c, references: ref } : c));
+      const next = replaceTableDef(scope, table, { ...table.def, columns });
+      verifyForeignKey(scope, next, pos);
+      if (pos !== next.rowidColumn && !next.indexes.some((ix) => ix.def.columns[0]?.toLowerCase() === col.name.toLowerCase())) {
+        const ix = addIndex(scope, next, { name: `fk_${table.name}_${col.name}_idx`, columns: [col.name], unique: false, kind: 'btree', predicateSql: '' });
+        scope.rows.fillIndex(next, ix);
+      }
+      return;
+    }
+    case 'unique': {
+      const cols = k.columns.map((c) => {
+        const p = table.column(c.name);
+        if (p < 0) throw sqlError(`column "${c.name}" does not exist`);
+        return table.def.columns[p]!.name;
+      });
+      const name = k.name?.name ?? `uniq_${table.name}_${cols.join('_')}_idx`;
+      const ix = addIndex(scope, table, { name, columns: cols, unique: true, kind: 'btree', predicateSql: '' });
+      scope.rows.fillIndex(table, ix);
+      scope.schemaChanged();
+      return;
+    }
+    case 'check': {
+      const check = { name: k.name?.name ?? `${table.name}_check${table.def.checks.length + 1}`, expr: printExpr(k.expr) };
+      replaceTableDef(scope, table, { ...table.def, checks: [...table.def.checks, check] });
+      return;
+    }
+    case 'primaryKey':
+      throw sqlError('ALTER TABLE … ADD PRIMARY KEY is not supported');
+  }
+}
+
+/** Every non-NULL value of the child column must exist in the parent (checked when added). */
+function verifyForeignKey(scope: WriteScope, table: TableInfo, pos: number): void {
+  const col = table.def.columns[pos]!;
+  const ref = col.references!;
+  const parent = scope.schema.requireTable(ref.table);
+  const parentPos = parent.column(ref.column);
+  const seen = new Set<string>();
+  const cursor = new BTree(scope.txn, table.def.rootPage).cursor();
+  const parentValues = new Set<string>();
+  const pc = new BTree(scope.txn, parent.def.rootPage).cursor();
+  for (let ok = pc.first(); ok; ok = pc.next()) parentValues.add(String(decodeRecord(pc.value(), scope.rows.overflow)[parentPos]));
+  for (let ok = cursor.first(); ok; ok = cursor.next()) {
+    const v = decodeRecord(cursor.value(), scope.rows.overflow)[pos];
+    if (v === null || v === undefined) continue;
+    const key = String(v);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!parentValues.has(key)) {
+      throw new DecentDBError('ERR_CONSTRAINT', `insert or update on table "${table.name}" violates foreign key constraint: key (${col.name})=(${key}) is not present in table "${parent.name}"`);
+    }
+  }
+}
+
+function alterColumnType(ctx: EngineContext, scope: WriteScope, table: TableInfo, name: string, type: ast.TypeName): void {
+  const pos = table.column(name);
+  if (pos < 0) throw sqlError(`column "${name}" does not exist`);
+  const col = table.def.columns[pos]!;
+  if (col.primaryKey || col.references !== undefined) throw sqlError(`cannot change the type of column "${col.name}": it is a primary or foreign key`);
+  if (table.def.checks.length > 0) throw sqlError(`cannot change a column type of table "${table.name}" while it has CHECK constraints`);
+  const to = type.sqlType;
+  const from = col.type;
+  const def: TableDef = { ...table.def, columns: table.def.columns.map((c, i) => (i === pos ? { ...c, type: to } : c)) };
+  for (const ix of table.indexes) if (ix.columnPositions.includes(pos)) new BTree(scope.txn, ix.def.rootPage).destroy();
+  rewriteRows(scope, table, def, (row) => row.map((v, i) => (i === pos ? castValue(v, from, to, ctx.clock) : v)));
+  const next = replaceTableDef(scope, table, def);
+  for (const ix of next.indexes) {
+    if (!ix.columnPositions.includes(pos)) continue;
+    const fresh = BTree.create(scope.txn);
+    ix.def = { ...ix.def, rootPage: fresh.root };
+    scope.catalog.put({ kind: 'index', index: ix.def });
+    scope.rows.fillIndex(next, ix);
+  }
+}

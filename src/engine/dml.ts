@@ -1,0 +1,631 @@
+/**
+ * INSERT, UPDATE and DELETE: evaluate the new rows (defaults, generated columns, assignment
+ * casts), enforce CHECK and foreign keys, resolve ON CONFLICT, write through TableWriter, fire
+ * AFTER ROW triggers and produce RETURNING rows. Target rows of UPDATE/DELETE are selected
+ * through the planner (so indexes serve the WHERE) and collected before any change (no
+ * Halloween problem). Runs inside one WriteScope: a failure anywhere undoes the statement.
+ *
+ * Triggers: actions are one DML statement (native: no NEW/OLD), run once per affected row
+ * after the statement's rows are written. A trigger never fires itself again while its own
+ * action runs (SQLite's default, non-recursive triggers); other triggers may nest up to
+ * MAX_TRIGGER_DEPTH.
+ */
+import { DecentDBError } from '../util/index.js';
+import type { SqlType, Value } from '../record/index.js';
+import { parse, parseExpression } from '../sql/index.js';
+import type * as ast from '../sql/index.js';
+import { TRIGGER_EVENT, TRIGGER_INSTEAD_OF, type TriggerDef } from '../catalog/index.js';
+import { assignCast } from '../exec/index.js';
+import type { EngineContext } from './engine-context.js';
+import { PendingForeignKeyChecks, referencingColumns, rowsWhere, stillReferenced, type RowRef } from './foreign-keys.js';
+import { naturalType } from './js-values.js';
+import { compileRowExpr, runSelectInScope, type RowExpr } from './row-expressions.js';
+import type { TableInfo } from './schema.js';
+import type { WriteScope } from './session.js';
+import type { Rowid } from './table-writer.js';
+
+export interface DmlResult {
+  readonly changes: number;
+  readonly lastInsertRowid: Rowid;
+  readonly returning: { readonly columns: readonly { readonly name: string; readonly type: SqlType }[]; readonly rows: Value[][] } | null;
+}
+
+const MAX_TRIGGER_DEPTH = 16;
+
+/** Per-statement state shared by nested trigger actions. */
+interface DmlRun {
+  readonly ctx: EngineContext;
+  readonly scope: WriteScope;
+  readonly params: readonly Value[];
+  readonly fk: PendingForeignKeyChecks;
+  readonly activeTriggers: Set<string>;
+  readonly depth: number;
+}
+
+export function executeDml(ctx: EngineContext, scope: WriteScope, stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt, params: readonly Value[]): DmlResult {
+  const run: DmlRun = { ctx, scope, params, fk: new PendingForeignKeyChecks(), activeTriggers: new Set(), depth: 0 };
+  const result = dispatch(run, stmt);
+  run.fk.verify(scope);
+  return result;
+}
+
+function dispatch(run: DmlRun, stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt): DmlResult {
+  switch (stmt.kind) {
+    case 'insert':
+      return insert(run, stmt);
+    case 'update':
+      return update(run, stmt);
+    case 'delete':
+      return remove(run, stmt);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// INSERT
+
+function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
+  const { scope } = run;
+  const table = scope.schema.table(stmt.table.name);
+  if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.INSERT, () => countSourceRows(run, stmt));
+  const alias = stmt.alias?.name ?? table.name;
+  const targets = targetColumns(table, stmt.columns);
+  const defaults = new ColumnDefaults(run, table);
+  const checks = compileChecks(run, table, alias);
+  const generated = compileGenerated(run, table, alias);
+  const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
+  const conflict = stmt.onConflict === null ? null : new ConflictHandler(run, table, alias, stmt.onConflict);
+  const out: Value[][] = [];
+  let changes = 0;
+  let lastRowid: Rowid = 0;
+  const fired: Value[][] = [];
+
+  const handleRow = (source: readonly Value[], sourceTypes: readonly (SqlType | undefined)[]): void => {
+    const row = new Array<Value>(table.types.length).fill(null);
+    const given = new Array<boolean>(table.types.length).fill(false);
+    for (let i = 0; i < targets.length; i++) {
+      const pos = targets[i]!;
+      const v = source[i];
+      if (v === DEFAULT_MARK) continue;
+      const col = table.def.columns[pos]!;
+      if (col.generatedSql !== undefined && v !== null) throw new DecentDBError('ERR_SQL', `cannot insert a non-DEFAULT value into column "${col.name}"`, { column: col.name });
+      row[pos] = castInto(run, v as Value, sourceTypes[i], table, pos);
+      given[pos] = true;
+    }
+    for (let pos = 0; pos < row.length; pos++) if (!given[pos]) row[pos] = defaults.value(pos);
+    for (const g of generated) row[g.pos] = castInto(run, g.expr(row, run.params), g.type, table, g.pos);
+    if (conflict !== null) {
+      const existing = conflict.find(row);
+      if (existing !== undefined) {
+        const updated = conflict.apply(existing, row, checks, generated);
+        if (updated !== undefined) {
+          changes++;
+          if (returning !== null) out.push(returning.map((r) => r(updated.row, run.params)));
+        }
+        return;
+      }
+    }
+    runChecks(table, checks, row, run.params);
+    childForeignKeys(run, table, row, null);
+    const rowid = scope.rows.insert(table, row);
+    lastRowid = rowid;
+    changes++;
+    if (returning !== null) out.push(returning.map((r) => r(row, run.params)));
+    fired.push(row);
+  };
+
+  forEachSourceRow(run, stmt, table, targets, handleRow);
+  fireTriggers(run, table, TRIGGER_EVENT.INSERT, fired.length);
+  return {
+    changes,
+    lastInsertRowid: lastRowid,
+    returning: returning === null ? null : { columns: returningColumns(run, table, alias, stmt.returning!), rows: out },
+  };
+}
+
+/** Marks a `DEFAULT` in VALUES (distinct from NULL). */
+const DEFAULT_MARK = Symbol('default') as unknown as Value;
+
+function forEachSourceRow(
+  run: DmlRun,
+  stmt: ast.InsertStmt,
+  table: TableInfo,
+  targets: readonly number[],
+  each: (row: readonly Value[], types: readonly (SqlType | undefined)[]) => void,
+): void {
+  const src = stmt.source;
+  if (src === null) {
+    each([], []);
+    return;
+  }
+  if (src.body.kind === 'values' && src.with.length === 0 && src.orderBy.length === 0 && src.limit === null && src.offset === null) {
+    const simple = src.body.rows.every((r) => r.every(isSimple));
+    if (simple) {
+      const types: (SqlType | undefined)[] = [];
+      for (const exprs of src.body.rows) {
+        if (exprs.length > targets.length) throw new DecentDBError('ERR_SQL', 'INSERT has more expressions than target columns');
+        const values: Value[] = [];
+        types.length = 0;
+        for (const e of exprs) {
+          const [v, t] = simpleValue(run, e);
+          values.push(v);
+          types.push(t);
+        }
+        each(values, types);
+      }
+      return;
+    }
+    // DEFAULT inside a VALUES list with other expressions: substitute the column defaults.
+    const rows = src.body.rows.map((r) =>
+      r.map((e, i) => {
+        if (e.kind !== 'default') return e;
+        const pos = targets[i];
+        const sql = pos === undefined ? undefined : table.def.columns[pos]!.defaultSql;
+        return sql === undefined ? ({ kind: 'null' } as ast.Expr) : parseExpression(sql);
+      }),
+    );
+    runQuery(run, { ...src, body: { kind: 'values', rows } }, targets.length, each);
+    return;
+  }
+  runQuery(run, src, targets.length, each);
+}
+
+function runQuery(run: DmlRun, query: ast.SelectStmt, width: number, each: (row: readonly Value[], types: readonly (SqlType | undefined)[]) => void): void {
+  const cursor = runSelectInScope(run.ctx, run.scope, query, run.params);
+  try {
+    if (cursor.columns.length > width) throw new DecentDBError('ERR_SQL', 'INSERT has more expressions than target columns');
+    const types = cursor.columns.map((c) => c.type);
+    const rows: Value[][] = [];
+    for (let r = cursor.next(); r !== undefined; r = cursor.next()) rows.push(r.slice());
+    for (const r of rows) each(r, types);
+  } finally {
+    cursor.close();
+  }
+}
+
+function isSimple(e: ast.Expr): boolean {
+  switch (e.kind) {
+    case 'integer':
+    case 'decimal':
+    case 'string':
+    case 'boolean':
+    case 'null':
+    case 'param':
+    case 'default':
+      return true;
+    case 'unary':
+      return e.op === '-' && (e.operand.kind === 'integer' || e.operand.kind === 'decimal');
+    default:
+      return false;
+  }
+}
+
+/** Value and natural type of a literal, parameter or DEFAULT (INSERT fast path). */
+function simpleValue(run: DmlRun, e: ast.Expr): [Value, SqlType | undefined] {
+  switch (e.kind) {
+    case 'integer':
+      return [e.value, { base: 'INT64' }];
+    case 'decimal':
+      return [e.text, undefined];
+    case 'string':
+      return [e.value, undefined];
+    case 'boolean':
+      return [e.value, { base: 'BOOL' }];
+    case 'null':
+      return [null, undefined];
+    case 'default':
+      return [DEFAULT_MARK, undefined];
+    case 'param': {
+      if (e.index < 1 || e.index > run.params.length) throw new DecentDBError('ERR_SQL', `there is no parameter $${e.index}`, { parameter: e.index });
+      const v = run.params[e.index - 1]!;
+      return [v, naturalType(v)];
+    }
+    case 'unary': {
+      const [v, t] = simpleValue(run, e.operand);
+      if (typeof v === 'number' || typeof v === 'bigint') return [-v as Value, t];
+      return [`-${String(v)}`, t];
+    }
+    default:
+      throw new DecentDBError('ERR_INTERNAL', `not a simple INSERT value: ${e.kind}`);
+  }
+}
+
+/** Assignment cast of `v` (natural type `from`; undefined = an untyped literal) into column `pos`. */
+function castInto(run: DmlRun, v: Value, from: SqlType | undefined, table: TableInfo, pos: number): Value {
+  if (v === null) return null;
+  const to = table.types[pos]!;
+  const col = table.def.columns[pos]!;
+  return assignCast(v, from ?? { base: 'TEXT' }, to, col.name, run.ctx.clock);
+}
+
+function targetColumns(table: TableInfo, columns: readonly ast.Ident[]): number[] {
+  if (columns.length === 0) return table.types.map((_, i) => i);
+  const seen = new Set<number>();
+  return columns.map((c) => {
+    const pos = table.column(c.name);
+    if (pos < 0) throw new DecentDBError('ERR_SQL', `column "${c.name}" of relation "${table.name}" does not exist`, { table: table.name, column: c.name });
+    if (seen.has(pos)) throw new DecentDBError('ERR_SQL', `column "${c.name}" specified more than once`, { column: c.name });
+    seen.add(pos);
+    return pos;
+  });
+}
+
+class ColumnDefaults {
+  private readonly compiled: (RowExpr | null | undefined)[];
+  constructor(
+    private readonly run: DmlRun,
+    private readonly table: TableInfo,
+  ) {
+    this.compiled = new Array(table.types.length);
+  }
+
+  value(pos: number): Value {
+    let c = this.compiled[pos];
+    if (c === undefined) {
+      const sql = this.table.def.columns[pos]!.defaultSql;
+      c = sql === undefined ? null : compileRowExpr(this.run.ctx, this.run.scope.schema, null, '', parseExpression(sql), 'DEFAULT');
+      this.compiled[pos] = c;
+    }
+    if (c === null) return null;
+    const v = c(EMPTY_ROW, this.run.params);
+    return castInto(this.run, v, c.type, this.table, pos);
+  }
+}
+
+const EMPTY_ROW: Value[] = [];
+
+interface CompiledCheck {
+  readonly name: string;
+  readonly expr: RowExpr;
+}
+
+function compileChecks(run: DmlRun, table: TableInfo, alias: string): CompiledCheck[] {
+  return table.def.checks.map((k) => ({ name: k.name, expr: compileRowExpr(run.ctx, run.scope.schema, table, alias, parseExpression(k.expr), 'CHECK') }));
+}
+
+function runChecks(table: TableInfo, checks: readonly CompiledCheck[], row: Value[], params: readonly Value[]): void {
+  for (const c of checks) {
+    if (c.expr(row, params) === false) {
+      throw new DecentDBError('ERR_CONSTRAINT', `new row for relation "${table.name}" violates check constraint "${c.name}"`, { table: table.name, constraint: c.name });
+    }
+  }
+}
+
+interface CompiledGenerated {
+  readonly pos: number;
+  readonly type: SqlType;
+  readonly expr: RowExpr;
+}
+
+function compileGenerated(run: DmlRun, table: TableInfo, alias: string): CompiledGenerated[] {
+  const out: CompiledGenerated[] = [];
+  table.def.columns.forEach((c, pos) => {
+    if (c.generatedSql === undefined) return;
+    const expr = compileRowExpr(run.ctx, run.scope.schema, table, alias, parseExpression(c.generatedSql), 'GENERATED');
+    out.push({ pos, type: expr.type, expr });
+  });
+  return out;
+}
+
+function compileReturning(run: DmlRun, table: TableInfo, alias: string, items: readonly ast.SelectItem[]): RowExpr[] {
+  const out: RowExpr[] = [];
+  for (const item of items) {
+    if (item.kind === 'allColumns') {
+      table.def.columns.forEach((c) => out.push(compileRowExpr(run.ctx, run.scope.schema, table, alias, { kind: 'column', table: null, name: { name: c.name, quoted: true } }, 'RETURNING')));
+    } else {
+      out.push(compileRowExpr(run.ctx, run.scope.schema, table, alias, item.expr, 'RETURNING'));
+    }
+  }
+  return out;
+}
+
+function returningColumns(run: DmlRun, table: TableInfo, alias: string, items: readonly ast.SelectItem[]): { name: string; type: SqlType }[] {
+  const cols: { name: string; type: SqlType }[] = [];
+  const exprs = compileReturning(run, table, alias, items);
+  let i = 0;
+  for (const item of items) {
+    if (item.kind === 'allColumns') {
+      for (const c of table.def.columns) cols.push({ name: c.name, type: exprs[i++]!.type });
+    } else {
+      cols.push({ name: item.alias?.name ?? exprName(item.expr), type: exprs[i++]!.type });
+    }
+  }
+  return cols;
+}
+
+function exprName(e: ast.Expr): string {
+  if (e.kind === 'column') return e.name.name;
+  if (e.kind === 'call') return e.name.name.toLowerCase();
+  if (e.kind === 'cast') return exprName(e.expr);
+  return '?column?';
+}
+
+/** ON CONFLICT: finds the conflicting row and applies DO NOTHING / DO UPDATE. */
+class ConflictHandler {
+  private readonly positions: number[][];
+  private readonly set: { pos: number; expr: RowExpr }[] = [];
+  private readonly where: RowExpr | null;
+
+  constructor(
+    private readonly run: DmlRun,
+    private readonly table: TableInfo,
+    alias: string,
+    private readonly clause: ast.OnConflict,
+  ) {
+    const candidates: number[][] = [];
+    if (table.rowidColumn >= 0) candidates.push([table.rowidColumn]);
+    for (const ix of table.indexes) if (ix.def.unique && ix.def.kind === 'btree') candidates.push(ix.columnPositions);
+    const target = clause.target;
+    if (target === null) {
+      if (clause.action.kind === 'update') throw new DecentDBError('ERR_SQL', 'ON CONFLICT DO UPDATE requires a conflict target');
+      this.positions = candidates;
+    } else if (target.kind === 'columns') {
+      const wanted = target.columns.map((c) => {
+        const p = table.column(c.name);
+        if (p < 0) throw new DecentDBError('ERR_SQL', `column "${c.name}" does not exist`);
+        return p;
+      });
+      const match = candidates.find((c) => c.length === wanted.length && c.every((p) => wanted.includes(p)));
+      if (match === undefined) throw new DecentDBError('ERR_SQL', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+      this.positions = [match];
+    } else {
+      const ix = table.indexes.find((i) => i.name.toLowerCase() === target.name.name.toLowerCase() && i.def.unique);
+      if (ix === undefined) throw new DecentDBError('ERR_SQL', `constraint "${target.name.name}" for table "${table.name}" does not exist`);
+      this.positions = [ix.columnPositions];
+    }
+    if (clause.action.kind === 'update') {
+      for (const a of clause.action.set) {
+        const pos = table.column(a.column.name);
+        if (pos < 0) throw new DecentDBError('ERR_SQL', `column "${a.column.name}" of relation "${table.name}" does not exist`);
+        this.set.push({ pos, expr: compileRowExpr(run.ctx, run.scope.schema, table, alias, a.value, 'ON CONFLICT', true) });
+      }
+      this.where = clause.action.where === null ? null : compileRowExpr(run.ctx, run.scope.schema, table, alias, clause.action.where, 'WHERE', true);
+    } else {
+      this.where = null;
+    }
+  }
+
+  find(row: readonly Value[]): RowRef | undefined {
+    for (const cols of this.positions) {
+      if (cols.some((p) => row[p] === null)) continue;
+      for (const hit of rowsWhere(this.run.scope, this.table, cols[0]!, row[cols[0]!]!)) {
+        if (cols.every((p) => sameKey(hit.row[p]!, row[p]!))) return hit;
+      }
+    }
+    return undefined;
+  }
+
+  /** Applies the action to `existing`; returns the updated row, or undefined when skipped. */
+  apply(existing: RowRef, proposed: Value[], checks: readonly CompiledCheck[], generated: readonly CompiledGenerated[]): RowRef | undefined {
+    if (this.clause.action.kind === 'nothing') return undefined;
+    const env = existing.row.concat(proposed);
+    if (this.where !== null && this.where(env, this.run.params) !== true) return undefined;
+    const next = existing.row.slice();
+    for (const s of this.set) next[s.pos] = castInto(this.run, s.expr(env, this.run.params), s.expr.type, this.table, s.pos);
+    for (const g of generated) next[g.pos] = castInto(this.run, g.expr(next, this.run.params), g.type, this.table, g.pos);
+    return applyUpdate(this.run, this.table, existing, next, checks);
+  }
+}
+
+function sameKey(a: Value, b: Value): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return BigInt(a as bigint) === BigInt(b as bigint) || a === b;
+  return String(a) === String(b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// UPDATE and DELETE
+
+/** Rows of the target selected by WHERE: (rowid, full row, extra select values). */
+function targetRows(run: DmlRun, table: TableInfo, alias: string, where: ast.Expr | null, extra: readonly ast.Expr[]): { ref: RowRef; extra: Value[] }[] {
+  const tableRef: ast.TableRef = { kind: 'table', name: { name: table.name, quoted: true }, alias: { name: alias, quoted: true } };
+  const items: ast.SelectItem[] = [
+    { kind: 'selectExpr', expr: { kind: 'column', table: { name: alias, quoted: true }, name: { name: 'ctid', quoted: false } }, alias: null },
+    { kind: 'allColumns', table: { name: alias, quoted: true } },
+    ...extra.map((e): ast.SelectItem => ({ kind: 'selectExpr', expr: e, alias: null })),
+  ];
+  const query: ast.SelectStmt = {
+    kind: 'select',
+    with: [],
+    body: { kind: 'selectCore', distinct: false, items, from: [tableRef], where, groupBy: [], having: null },
+    orderBy: [],
+    limit: null,
+    offset: null,
+  };
+  const cursor = runSelectInScope(run.ctx, run.scope, query, run.params);
+  const out: { ref: RowRef; extra: Value[] }[] = [];
+  const width = table.types.length;
+  try {
+    for (let r = cursor.next(); r !== undefined; r = cursor.next()) {
+      out.push({ ref: { rowid: r[0] as Rowid, row: r.slice(1, 1 + width) }, extra: r.slice(1 + width) });
+    }
+  } finally {
+    cursor.close();
+  }
+  return out;
+}
+
+function update(run: DmlRun, stmt: ast.UpdateStmt): DmlResult {
+  const { scope } = run;
+  const table = scope.schema.table(stmt.table.name);
+  if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.UPDATE, () => 1);
+  if (stmt.from.length > 0) throw new DecentDBError('ERR_SQL', 'UPDATE … FROM is not supported');
+  const alias = stmt.alias?.name ?? table.name;
+  const assignments = stmt.set.map((a) => {
+    const pos = table.column(a.column.name);
+    if (pos < 0) throw new DecentDBError('ERR_SQL', `column "${a.column.name}" of relation "${table.name}" does not exist`, { table: table.name, column: a.column.name });
+    if (table.def.columns[pos]!.generatedSql !== undefined && a.value.kind !== 'default') throw new DecentDBError('ERR_SQL', `column "${a.column.name}" can only be updated to DEFAULT`);
+    return { pos, expr: a.value };
+  });
+  const defaults = new ColumnDefaults(run, table);
+  const exprs = assignments.filter((a) => a.expr.kind !== 'default').map((a) => a.expr);
+  const targets = targetRows(run, table, alias, stmt.where, exprs);
+  const types = exprTypes(run, table, alias, exprs);
+  const checks = compileChecks(run, table, alias);
+  const generated = compileGenerated(run, table, alias);
+  const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
+  const out: Value[][] = [];
+  let changes = 0;
+  for (const { ref, extra } of targets) {
+    const next = ref.row.slice();
+    let k = 0;
+    for (const a of assignments) {
+      if (a.expr.kind === 'default') next[a.pos] = defaults.value(a.pos);
+      else {
+        next[a.pos] = castInto(run, extra[k]!, types[k], table, a.pos);
+        k++;
+      }
+    }
+    for (const g of generated) next[g.pos] = castInto(run, g.expr(next, run.params), g.type, table, g.pos);
+    const done = applyUpdate(run, table, ref, next, checks);
+    changes++;
+    if (returning !== null) out.push(returning.map((r) => r(done.row, run.params)));
+  }
+  fireTriggers(run, table, TRIGGER_EVENT.UPDATE, changes);
+  return {
+    changes,
+    lastInsertRowid: 0,
+    returning: returning === null ? null : { columns: returningColumns(run, table, alias, stmt.returning!), rows: out },
+  };
+}
+
+function exprTypes(run: DmlRun, table: TableInfo, alias: string, exprs: readonly ast.Expr[]): SqlType[] {
+  return exprs.map((e) => compileRowExpr(run.ctx, run.scope.schema, table, alias, e, 'UPDATE').type);
+}
+
+/** Writes one updated row, enforcing CHECK and both sides of its foreign keys. */
+function applyUpdate(run: DmlRun, table: TableInfo, ref: RowRef, next: Value[], checks: readonly CompiledCheck[]): RowRef {
+  runChecks(table, checks, next, run.params);
+  childForeignKeys(run, table, next, ref.row);
+  parentForeignKeys(run, table, ref.row, next);
+  const rowid = run.scope.rows.update(table, ref.rowid, ref.row, next);
+  return { rowid, row: next };
+}
+
+function remove(run: DmlRun, stmt: ast.DeleteStmt): DmlResult {
+  const { scope } = run;
+  const table = scope.schema.table(stmt.table.name);
+  if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.DELETE, () => 1);
+  const alias = stmt.alias?.name ?? table.name;
+  const targets = targetRows(run, table, alias, stmt.where, []);
+  const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
+  const out: Value[][] = [];
+  for (const { ref } of targets) {
+    if (returning !== null) out.push(returning.map((r) => r(ref.row, run.params)));
+    deleteRow(run, table, ref);
+  }
+  fireTriggers(run, table, TRIGGER_EVENT.DELETE, targets.length);
+  return {
+    changes: targets.length,
+    lastInsertRowid: 0,
+    returning: returning === null ? null : { columns: returningColumns(run, table, alias, stmt.returning!), rows: out },
+  };
+}
+
+function deleteRow(run: DmlRun, table: TableInfo, ref: RowRef): void {
+  if (run.scope.rows.read(table, ref.rowid) === undefined) return; // already removed by a cascade
+  parentForeignKeys(run, table, ref.row, null);
+  run.scope.rows.delete(table, ref.rowid, ref.row);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Foreign keys
+
+/** Child side: every non-NULL FK value that changed must exist in its parent (deferred). */
+function childForeignKeys(run: DmlRun, table: TableInfo, row: readonly Value[], old: readonly Value[] | null): void {
+  table.def.columns.forEach((c, pos) => {
+    if (c.references === undefined) return;
+    const v = row[pos]!;
+    if (v === null || (old !== null && old[pos] !== null && sameKey(old[pos]!, v))) return;
+    run.fk.child(table, pos, v);
+  });
+}
+
+/** Parent side: `old` row goes away (next = null) or changes; apply each child's action. */
+function parentForeignKeys(run: DmlRun, table: TableInfo, old: readonly Value[], next: readonly Value[] | null): void {
+  const refs = referencingColumns(run.scope, table);
+  for (const r of refs) {
+    const ref = r.column.references!;
+    const parentPos = table.column(ref.column);
+    if (parentPos < 0) continue;
+    const oldValue = old[parentPos]!;
+    if (oldValue === null) continue;
+    if (next !== null && next[parentPos] !== null && sameKey(next[parentPos]!, oldValue)) continue;
+    const action = next === null ? ref.onDelete : ref.onUpdate;
+    const children = rowsWhere(run.scope, r.table, r.pos, oldValue);
+    if (children.length === 0) continue;
+    switch (action) {
+      case 'RESTRICT':
+        throw stillReferenced(table, r.table, ref.column, oldValue);
+      case 'NO ACTION':
+        run.fk.parent(table, parentPos, r.table, r.pos, oldValue);
+        break;
+      case 'CASCADE':
+        for (const child of children) {
+          if (next === null) deleteRow(run, r.table, child);
+          else {
+            const updated = child.row.slice();
+            updated[r.pos] = next[parentPos]!;
+            applyUpdate(run, r.table, child, updated, []);
+          }
+        }
+        break;
+      case 'SET NULL':
+        for (const child of children) {
+          const updated = child.row.slice();
+          updated[r.pos] = null;
+          applyUpdate(run, r.table, child, updated, []);
+        }
+        break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Triggers
+
+function fireTriggers(run: DmlRun, table: TableInfo, event: number, rows: number): void {
+  if (rows === 0) return;
+  for (const t of table.triggers) {
+    if ((t.eventsMask & event) === 0 || (t.eventsMask & TRIGGER_INSTEAD_OF) !== 0) continue;
+    for (let i = 0; i < rows; i++) runTrigger(run, t);
+  }
+}
+
+function runTrigger(run: DmlRun, trigger: TriggerDef): void {
+  const key = `${trigger.table}:${trigger.name}`.toLowerCase();
+  if (run.activeTriggers.has(key)) return;
+  if (run.depth >= MAX_TRIGGER_DEPTH) throw new DecentDBError('ERR_SQL', `trigger "${trigger.name}" nests deeper than ${MAX_TRIGGER_DEPTH} levels`);
+  const action = parse(trigger.actionSql);
+  if (action.kind !== 'insert' && action.kind !== 'update' && action.kind !== 'delete') {
+    throw new DecentDBError('ERR_SQL', `trigger "${trigger.name}" action must be INSERT, UPDATE or DELETE`, { trigger: trigger.name });
+  }
+  run.activeTriggers.add(key);
+  try {
+    dispatch({ ...run, params: [], depth: run.depth + 1 }, action);
+  } finally {
+    run.activeTriggers.delete(key);
+  }
+}
+
+/** DML on a view runs its INSTEAD OF trigger once per row the statement names. */
+function insteadOf(run: DmlRun, name: string, event: number, rowCount: () => number): DmlResult {
+  const view = run.scope.schema.views.get(name.toLowerCase());
+  if (view === undefined) throw new DecentDBError('ERR_SQL', `relation "${name}" does not exist`, { table: name });
+  const triggers = triggersOfView(run, name).filter((t) => (t.eventsMask & event) !== 0);
+  if (triggers.length === 0) throw new DecentDBError('ERR_SQL', `cannot change view "${name}": it has no INSTEAD OF trigger for this statement`);
+  const n = rowCount();
+  for (const t of triggers) for (let i = 0; i < n; i++) runTrigger(run, t);
+  return { changes: n, lastInsertRowid: 0, returning: null };
+}
+
+function triggersOfView(run: DmlRun, name: string): TriggerDef[] {
+  return run.scope.schema.viewTriggers.filter((t) => t.table.toLowerCase() === name.toLowerCase() && (t.eventsMask & TRIGGER_INSTEAD_OF) !== 0);
+}
+
+function countSourceRows(run: DmlRun, stmt: ast.InsertStmt): number {
+  if (stmt.source === null) return 1;
+  if (stmt.source.body.kind === 'values') return stmt.source.body.rows.length;
+  let n = 0;
+  runQuery(run, stmt.source, Number.MAX_SAFE_INTEGER, () => n++);
+  return n;
+}

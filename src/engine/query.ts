@@ -1,0 +1,181 @@
+/**
+ * Queries: SELECT and EXPLAIN through the planner and executor. Supplies the planner's Schema
+ * view of the engine's catalog (views parsed once), caches plans per (statement, schema
+ * version), builds the ExecContext over the right snapshot — the open write transaction inside
+ * BEGIN, otherwise a fresh read snapshot held until the cursor closes.
+ */
+import { DecentDBError } from '../util/index.js';
+import type { PageStore } from '../pager/index.js';
+import { BTree } from '../btree/index.js';
+import { overflowFor, type SqlType, type Value } from '../record/index.js';
+import { parse } from '../sql/index.js';
+import type * as ast from '../sql/index.js';
+import { explain, planSelect, type PhysicalPlan, type Schema as PlannerSchema, type SchemaView } from '../planner/index.js';
+import { execute, newCounters, type ExecContext } from '../exec/index.js';
+import type { EngineContext } from './engine-context.js';
+import type { Schema } from './schema.js';
+import type { WriteScope } from './session.js';
+
+/** Rows of one execution, pulled one at a time; close() releases the snapshot. */
+export interface QueryCursor {
+  readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
+  next(): Value[] | undefined;
+  close(): void;
+}
+
+const adapters = new WeakMap<Schema, PlannerSchema>();
+
+/** The planner's window on an engine Schema (one adapter per schema version). */
+export function plannerSchema(schema: Schema): PlannerSchema {
+  let a = adapters.get(schema);
+  if (a !== undefined) return a;
+  const views = new Map<string, SchemaView>();
+  a = {
+    table: (name) => schema.table(name)?.def,
+    view: (name) => {
+      const key = name.toLowerCase();
+      let v = views.get(key);
+      if (v === undefined) {
+        const def = schema.views.get(key);
+        if (def === undefined) return undefined;
+        const stmt = parse(def.sql);
+        if (stmt.kind !== 'select') throw new DecentDBError('ERR_CORRUPTION', `view ${def.name} does not hold a SELECT`);
+        v = { def, query: stmt };
+        views.set(key, v);
+      }
+      return v;
+    },
+    indexesOf: (table) => schema.table(table)?.indexes.map((ix) => ix.def) ?? [],
+    rowCount: (table) => schema.table(table)?.rowCount,
+    distinctKeys: (index) => {
+      const s = schema.indexStats.get(index.toLowerCase());
+      return s === undefined || typeof s.distinctKeyCount !== 'number' ? undefined : s.distinctKeyCount;
+    },
+  };
+  adapters.set(schema, a);
+  return a;
+}
+
+const plans = new WeakMap<ast.SelectStmt, { schema: Schema; plan: PhysicalPlan }>();
+
+/** The plan of `stmt` for `schema`, cached until the schema version changes. */
+export function planFor(stmt: ast.SelectStmt, schema: Schema, sql?: string): PhysicalPlan {
+  const hit = plans.get(stmt);
+  if (hit !== undefined && hit.schema === schema) return hit.plan;
+  const plan = planSelect(stmt, plannerSchema(schema), sql === undefined ? {} : { sql });
+  plans.set(stmt, { schema, plan });
+  return plan;
+}
+
+let tempCounter = 0;
+
+export function execContext(ctx: EngineContext, store: PageStore, params: readonly Value[]): ExecContext {
+  return {
+    store,
+    openCursor: (root) => new BTree(store, root).cursor(),
+    overflow: overflowFor(store),
+    params,
+    clock: ctx.clock,
+    vfs: ctx.vfs,
+    tempPath: () => `${ctx.tempPrefix}-${++tempCounter}`,
+    memoryBudgetBytes: ctx.memoryBudgetBytes,
+    counters: newCounters(),
+  };
+}
+
+/** Runs a SELECT of a statement (outside DML). */
+export function openQuery(ctx: EngineContext, stmt: ast.SelectStmt, params: readonly Value[], describeOnly: boolean): QueryCursor {
+  const session = ctx.session;
+  const schema = session.schema;
+  const plan = planFor(stmt, schema);
+  if (describeOnly) return { columns: plan.columns, next: () => undefined, close: () => undefined };
+  const write = session.writeTransaction;
+  const read = write === null ? ctx.pager.beginRead() : null;
+  const store: PageStore = write ?? read!;
+  try {
+    const rows = execute(plan, execContext(ctx, store, params));
+    return cursorOver(plan, rows, () => read?.end());
+  } catch (e) {
+    read?.end();
+    throw e;
+  }
+}
+
+function cursorOver(plan: PhysicalPlan, rows: ReturnType<typeof execute>, release: () => void): QueryCursor {
+  let open = true;
+  return {
+    columns: plan.columns,
+    next(): Value[] | undefined {
+      if (!open) return undefined;
+      try {
+        const r = rows.next();
+        if (r.done === true) {
+          open = false;
+          release();
+          return undefined;
+        }
+        return r.value;
+      } catch (e) {
+        open = false;
+        rows.close();
+        release();
+        throw e;
+      }
+    },
+    close(): void {
+      if (!open) return;
+      open = false;
+      rows.close();
+      release();
+    },
+  };
+}
+
+/** A SELECT run inside a write statement (INSERT … SELECT, UPDATE/DELETE targets). */
+export function runSelectInScope(ctx: EngineContext, scope: WriteScope, stmt: ast.SelectStmt, params: readonly Value[]): QueryCursor {
+  const plan = planSelect(stmt, plannerSchema(scope.schema));
+  const rows = execute(plan, execContext(ctx, scope.txn, params));
+  return cursorOver(plan, rows, () => undefined);
+}
+
+/** EXPLAIN [ANALYZE] SELECT …: the plan as text lines (ANALYZE also runs it and counts). */
+export function explainStatement(ctx: EngineContext, stmt: ast.ExplainStmt, params: readonly Value[]): Value[] {
+  const inner = stmt.statement;
+  if (inner.kind !== 'select') throw new DecentDBError('ERR_SQL', 'EXPLAIN supports SELECT statements only');
+  const schema = ctx.session.schema;
+  const plan = planFor(inner, schema);
+  const lines: Value[] = explain(plan);
+  if (stmt.analyze) {
+    const write = ctx.session.writeTransaction;
+    const read = write === null ? ctx.pager.beginRead() : null;
+    try {
+      const ectx = execContext(ctx, write ?? read!, params);
+      let rows = 0;
+      for (const _ of execute(plan, ectx)) rows++;
+      const c = ectx.counters;
+      lines.push(`Rows: ${rows}; rows read: ${c.rowsRead}; index entries: ${c.indexEntries}; rechecks failed: ${c.rechecksFailed}; sort spills: ${c.sortSpills}`);
+    } finally {
+      read?.end();
+    }
+  }
+  return lines;
+}
+
+/** Output column names of a view's query and the relations it reads. */
+export function viewColumns(ctx: EngineContext, query: ast.SelectStmt): { columns: string[]; dependencies: string[] } {
+  const plan = planSelect(query, plannerSchema(ctx.session.schema));
+  const deps = new Set<string>();
+  collectTables(query, deps);
+  return { columns: plan.columns.map((c) => c.name), dependencies: [...deps] };
+}
+
+function collectTables(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectTables(n, out);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const rec = node as { kind?: unknown; name?: { name?: unknown } };
+  if (rec.kind === 'table' && typeof rec.name?.name === 'string') out.add(rec.name.name);
+  for (const v of Object.values(node)) collectTables(v, out);
+}

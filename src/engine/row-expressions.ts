@@ -1,0 +1,69 @@
+/**
+ * Expressions evaluated against one stored row rather than inside a SELECT: CHECK constraints,
+ * DEFAULT and GENERATED columns, ON CONFLICT … SET, RETURNING. Bound by the planner
+ * (bindRowExpr), compiled by the executor once per parameter set, then called per row.
+ */
+import { DecentDBError } from '../util/index.js';
+import type { SqlType, Value } from '../record/index.js';
+import type { Expr } from '../sql/index.js';
+import type { ColumnDef } from '../catalog/index.js';
+import { parseExpression } from '../sql/index.js';
+import { bindRowExpr, type RowRelation } from '../planner/bind-row-expr.js';
+import { assignCast, compileExpr, newEnv, type Compiled } from '../exec/index.js';
+import type { PageStore } from '../pager/index.js';
+import type { EngineContext } from './engine-context.js';
+import { execContext, plannerSchema, runSelectInScope, type QueryCursor } from './query.js';
+import type { Schema, TableInfo } from './schema.js';
+
+/** A compiled row expression: call with the row and the statement's parameters. */
+export interface RowExpr {
+  (row: readonly Value[], params: readonly Value[]): Value;
+  readonly type: SqlType;
+}
+
+/**
+ * Compiles `expr` over rows of `table` (columns addressed by name or `alias.name`); with
+ * `withExcluded`, rows are the table row followed by the proposed row, named `excluded`.
+ * `table` null: the expression may not reference columns (DEFAULT).
+ */
+export function compileRowExpr(
+  ctx: EngineContext,
+  schema: Schema,
+  table: TableInfo | null,
+  alias: string,
+  expr: Expr,
+  clause: string,
+  withExcluded = false,
+  store?: PageStore,
+): RowExpr {
+  const relations: RowRelation[] = [];
+  if (table !== null) {
+    const columns = table.def.columns.map((c) => ({ name: c.name, type: c.type }));
+    relations.push({ alias, columns });
+    if (withExcluded) relations.push({ alias: 'excluded', columns });
+  }
+  const bound = bindRowExpr(expr, plannerSchema(schema), relations, clause);
+  let lastParams: readonly Value[] | null = null;
+  let fn: Compiled | null = null;
+  const target = store ?? ctx.session.writeTransaction;
+  const call = ((row: readonly Value[], params: readonly Value[]): Value => {
+    if (fn === null || params !== lastParams) {
+      if (target === null) throw new DecentDBError('ERR_INTERNAL', `${clause} expression evaluated outside a transaction`);
+      fn = compileExpr(bound.expr, newEnv(execContext(ctx, target, params)));
+      lastParams = params;
+    }
+    return fn(row);
+  }) as RowExpr;
+  Object.defineProperty(call, 'type', { value: bound.expr.type });
+  return call;
+}
+
+/** The value a column gets when an ALTER TABLE … ADD COLUMN fills existing rows. */
+export function evaluateColumnDefault(ctx: EngineContext, column: ColumnDef, _table: string): Value {
+  if (column.defaultSql === undefined) return null;
+  const e = compileRowExpr(ctx, ctx.session.schema, null, '', parseExpression(column.defaultSql), 'DEFAULT');
+  const v = e([], []);
+  return v === null ? null : assignCast(v, e.type, column.type, column.name, ctx.clock);
+}
+
+export { runSelectInScope, type QueryCursor };

@@ -1,0 +1,241 @@
+/**
+ * Session: the transaction state of one Database — autocommit or an explicit BEGIN, the SQL
+ * savepoint stack, and the write transaction's private copy of the schema.
+ *
+ *   IDLE ──BEGIN──▶ EXPLICIT ──COMMIT/ROLLBACK──▶ IDLE
+ *   IDLE ──write statement──▶ (autocommit: beginWrite … commit | rollback) ──▶ IDLE
+ *   EXPLICIT ──statement fails──▶ EXPLICIT (statement savepoint rolled back, schema reloaded)
+ *
+ * Invariants:
+ *  1. The committed Schema object is never mutated: a write transaction works on a clone,
+ *     published (`db.schema = …`) only after the pager commit succeeded. Plans and iterators
+ *     holding the committed schema therefore stay consistent with their snapshot.
+ *  2. Every write statement runs inside a pager savepoint; on failure the savepoint is rolled
+ *     back and the transaction's schema reloaded from its own catalog tree, so a failed
+ *     statement changes nothing (statement-level atomicity).
+ *  3. Root-page and catalog changes are written to the catalog tree during the statement that
+ *     caused them (CatalogWriter), never deferred to commit.
+ */
+import { DecentDBError } from '../util/index.js';
+import type { Durability, Pager, WriteTransaction } from '../pager/index.js';
+import { CatalogWriter, Schema } from './schema.js';
+import { TableWriter, type TableChangeListener } from './table-writer.js';
+
+export interface WriteScope {
+  readonly txn: WriteTransaction;
+  readonly schema: Schema;
+  readonly catalog: CatalogWriter;
+  readonly rows: TableWriter;
+  /** Marks the schema changed (DDL): the cookie is bumped once at commit. */
+  schemaChanged(): void;
+}
+
+interface SqlSavepoint {
+  readonly name: string;
+  readonly id: number;
+}
+
+export class Session {
+  private txn: WriteTransaction | null = null;
+  private txSchema: Schema | null = null;
+  private scope: WriteScope | null = null;
+  private changedSchema = false;
+  private explicitTxn = false;
+  private durability: Durability | undefined;
+  private readonly savepoints: SqlSavepoint[] = [];
+
+  constructor(
+    private readonly pager: Pager,
+    private committed: Schema,
+    private readonly onPublish: (schema: Schema) => void,
+  ) {}
+
+  get inTransaction(): boolean {
+    return this.explicitTxn;
+  }
+
+  /** The schema statements of this session see: the transaction's copy or the committed one. */
+  get schema(): Schema {
+    return this.txSchema ?? this.committed;
+  }
+
+  get committedSchema(): Schema {
+    return this.committed;
+  }
+
+  /** The open write transaction, if any (reads inside an explicit transaction go through it). */
+  get writeTransaction(): WriteTransaction | null {
+    return this.txn;
+  }
+
+  begin(durability?: Durability): void {
+    if (this.explicitTxn) throw new DecentDBError('ERR_TRANSACTION', 'there is already a transaction in progress');
+    this.open(durability);
+    this.explicitTxn = true;
+  }
+
+  commit(): void {
+    if (!this.explicitTxn) throw new DecentDBError('ERR_TRANSACTION', 'there is no transaction in progress');
+    this.explicitTxn = false;
+    this.savepoints.length = 0;
+    this.finish();
+  }
+
+  rollback(): void {
+    if (!this.explicitTxn) throw new DecentDBError('ERR_TRANSACTION', 'there is no transaction in progress');
+    this.explicitTxn = false;
+    this.savepoints.length = 0;
+    this.abandon();
+  }
+
+  savepoint(name: string): void {
+    if (!this.explicitTxn) {
+      // Postgres requires a transaction block; SQLite starts one. We follow SQLite: convenient
+      // for `db.transaction()` nesting and harmless.
+      this.begin();
+    }
+    const txn = this.txn!;
+    this.savepoints.push({ name: name.toLowerCase(), id: txn.savepoint() });
+  }
+
+  release(name: string): void {
+    const i = this.findSavepoint(name);
+    const sp = this.savepoints[i]!;
+    this.txn!.release(sp.id);
+    this.savepoints.length = i;
+  }
+
+  rollbackTo(name: string): void {
+    const i = this.findSavepoint(name);
+    const sp = this.savepoints[i]!;
+    this.txn!.rollbackTo(sp.id);
+    // The savepoint stays, as in Postgres: it can be rolled back to again.
+    this.savepoints.length = i + 1;
+    this.savepoints[i] = { name: sp.name, id: this.txn!.savepoint() };
+    this.reloadSchema();
+  }
+
+  /**
+   * Runs one write statement atomically: in autocommit its own transaction, inside BEGIN a
+   * savepoint of the open one.
+   */
+  write<T>(fn: (scope: WriteScope) => T, durability?: Durability): T {
+    if (this.explicitTxn) {
+      const txn = this.txn!;
+      const sp = txn.savepoint();
+      try {
+        const result = fn(this.scope!);
+        txn.release(sp);
+        txn.spillSafePoint();
+        return result;
+      } catch (e) {
+        if (txn.isActive) {
+          txn.rollbackTo(sp);
+          txn.release(sp);
+          this.reloadSchema();
+        }
+        throw e;
+      }
+    }
+    this.open(durability);
+    try {
+      const result = fn(this.scope!);
+      this.finish();
+      return result;
+    } catch (e) {
+      this.abandon();
+      throw e;
+    }
+  }
+
+  private open(durability?: Durability): void {
+    this.durability = durability;
+    const txn = this.pager.beginWrite(durability === undefined ? undefined : { durability });
+    this.txn = txn;
+    this.changedSchema = false;
+    this.txSchema = this.committed.clone();
+    this.scope = this.makeScope(txn, this.txSchema);
+  }
+
+  private makeScope(txn: WriteTransaction, schema: Schema): WriteScope {
+    const catalog = new CatalogWriter(txn, schema.catalogRoot);
+    if (schema.catalogRoot === 0) {
+      schema.catalogRoot = catalog.root;
+      txn.setRootCatalog(catalog.root);
+    }
+    const listener: TableChangeListener = {
+      rootChanged: (kind, name) => {
+        if (kind === 'table') {
+          const t = schema.requireTable(name);
+          catalog.put({ kind: 'table', table: t.def });
+        } else {
+          const ix = schema.indexes.get(name.toLowerCase());
+          if (ix !== undefined) catalog.put({ kind: 'index', index: ix.def });
+        }
+        this.noteCatalogRoot(txn, schema, catalog);
+      },
+    };
+    const session = this;
+    return {
+      txn,
+      schema,
+      catalog,
+      rows: new TableWriter(txn, schema, listener),
+      schemaChanged() {
+        session.changedSchema = true;
+        session.noteCatalogRoot(txn, schema, catalog);
+      },
+    };
+  }
+
+  private noteCatalogRoot(txn: WriteTransaction, schema: Schema, catalog: CatalogWriter): void {
+    if (catalog.root !== schema.catalogRoot) {
+      schema.catalogRoot = catalog.root;
+      txn.setRootCatalog(catalog.root);
+    }
+  }
+
+  private finish(): void {
+    const txn = this.txn!;
+    const schema = this.txSchema!;
+    try {
+      this.noteCatalogRoot(txn, schema, this.scope!.catalog);
+      if (this.changedSchema) schema.cookie = txn.bumpSchemaCookie();
+      txn.commit();
+    } catch (e) {
+      this.clear();
+      if (txn.isActive) txn.rollback();
+      throw e;
+    }
+    this.clear();
+    this.committed = schema;
+    this.onPublish(schema);
+  }
+
+  private abandon(): void {
+    const txn = this.txn;
+    this.clear();
+    if (txn !== null && txn.isActive) txn.rollback();
+  }
+
+  private clear(): void {
+    this.txn = null;
+    this.txSchema = null;
+    this.scope = null;
+    this.changedSchema = false;
+  }
+
+  /** Invariant 2: after a partial rollback the schema copy is rebuilt from the catalog tree. */
+  private reloadSchema(): void {
+    const txn = this.txn!;
+    const schema = Schema.load(txn, txn.rootCatalog, txn.schemaCookie);
+    this.txSchema = schema;
+    this.scope = this.makeScope(txn, schema);
+  }
+
+  private findSavepoint(name: string): number {
+    const lower = name.toLowerCase();
+    for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]!.name === lower) return i;
+    throw new DecentDBError('ERR_TRANSACTION', `savepoint "${name}" does not exist`, { savepoint: name });
+  }
+}

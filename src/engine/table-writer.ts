@@ -1,0 +1,236 @@
+/**
+ * TableWriter: row-level changes to one table inside a write transaction — the table tree
+ * keyed by rowid (format §1.9) and every secondary index entry (§1.10) kept in step, with the
+ * storage-level constraints: NOT NULL, PRIMARY KEY and UNIQUE. CHECK, foreign keys, defaults
+ * and triggers are the DML executor's (dml.ts); it calls this after evaluating them.
+ *
+ * Invariant: after each public call returns, the table tree and all its btree indexes hold
+ * exactly the same set of rows. A constraint error is raised before anything is written for
+ * NOT NULL and UNIQUE; a failure after partial writes is undone by the statement savepoint.
+ */
+import { DecentDBError } from '../util/index.js';
+import type { PageStore } from '../pager/page-store.js';
+import { BTree } from '../btree/index.js';
+import {
+  decodeIndexEntry, decodeRecord, encodeIndexEntry, encodeRecord, indexEntryHasValue, indexKey,
+  keyToRowid, overflowFor, recordOverflowHeads, rowidToKey, type OverflowStore, type Value,
+} from '../record/index.js';
+import { freeOverflowChain } from '../btree/index.js';
+import { compareValues } from '../exec/index.js';
+import type { IndexInfo, Schema, TableInfo } from './schema.js';
+
+export type Rowid = number | bigint;
+
+export interface TableChangeListener {
+  /** A btree root changed (root split): the catalog record must be rewritten. */
+  rootChanged(kind: 'table' | 'index', name: string, root: number): void;
+}
+
+export class TableWriter {
+  readonly overflow: OverflowStore;
+  private readonly scratch: Value[] = [];
+
+  constructor(
+    readonly store: PageStore,
+    readonly schema: Schema,
+    private readonly listener: TableChangeListener,
+  ) {
+    this.overflow = overflowFor(store);
+  }
+
+  /** Reads the row stored under `rowid`, or undefined. */
+  read(table: TableInfo, rowid: Rowid): Value[] | undefined {
+    const bytes = new BTree(this.store, table.def.rootPage).get(rowidToKey(rowid));
+    return bytes === undefined ? undefined : decodeRecord(bytes, this.overflow);
+  }
+
+  /**
+   * Inserts `row` (one value per column, already cast to the column types). Assigns the rowid:
+   * the INT64 primary key's value (assigned from the table's next rowid when NULL, and written
+   * back into `row`) or a hidden one. Returns the rowid.
+   */
+  insert(table: TableInfo, row: Value[]): Rowid {
+    let rowid: Rowid;
+    const next = this.schema.nextRowId(this.store, table);
+    if (table.rowidColumn >= 0) {
+      const v = row[table.rowidColumn];
+      if (v === null || v === undefined) {
+        rowid = next;
+        row[table.rowidColumn] = rowid;
+      } else {
+        rowid = v as Rowid;
+      }
+    } else {
+      rowid = next;
+    }
+    this.checkNotNull(table, row);
+    for (const ix of table.indexes) if (ix.def.unique && ix.def.kind === 'btree') this.checkUnique(table, ix, row, undefined);
+    const tree = new BTree(this.store, table.def.rootPage);
+    const record = encodeRecord(row, table.types, this.overflow);
+    try {
+      tree.insert(rowidToKey(rowid), record, { unique: true });
+    } catch (e) {
+      if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') throw this.duplicateKey(table, row, rowid);
+      throw e;
+    }
+    this.noteRoot('table', table, tree);
+    for (const ix of table.indexes) if (ix.def.kind === 'btree') this.insertIndexEntry(ix, row, rowid);
+    if (bigger(rowid, next)) table.nextRowId = successor(rowid);
+    else if (rowid === next) table.nextRowId = successor(rowid);
+    if (table.rowCount !== undefined) table.rowCount++;
+    return rowid;
+  }
+
+  /** Deletes the row `rowid` whose current values are `row`. */
+  delete(table: TableInfo, rowid: Rowid, row: readonly Value[]): void {
+    for (const ix of table.indexes) if (ix.def.kind === 'btree') this.deleteIndexEntry(ix, row, rowid);
+    const tree = new BTree(this.store, table.def.rootPage);
+    const key = rowidToKey(rowid);
+    const old = tree.get(key);
+    if (old !== undefined) for (const head of recordOverflowHeads(old)) freeOverflowChain(this.store, head);
+    if (!tree.delete(key)) throw new DecentDBError('ERR_INTERNAL', `row ${String(rowid)} of ${table.name} vanished during delete`);
+    if (table.rowCount !== undefined && table.rowCount > 0) table.rowCount--;
+  }
+
+  /**
+   * Replaces row `rowid` (old values `oldRow`) with `newRow`. A changed INT64 primary key moves
+   * the row to its new rowid (delete + insert). Returns the row's rowid afterwards.
+   */
+  update(table: TableInfo, rowid: Rowid, oldRow: readonly Value[], newRow: Value[]): Rowid {
+    if (table.rowidColumn >= 0) {
+      const nv = newRow[table.rowidColumn];
+      if (nv === null || nv === undefined) this.checkNotNull(table, newRow);
+      if (nv !== rowid) {
+        this.delete(table, rowid, oldRow);
+        return this.insert(table, newRow);
+      }
+    }
+    this.checkNotNull(table, newRow);
+    const changed = table.indexes.filter((ix) => ix.def.kind === 'btree' && ix.columnPositions.some((p) => !sameValue(oldRow[p]!, newRow[p]!, table, p)));
+    for (const ix of changed) if (ix.def.unique) this.checkUnique(table, ix, newRow, rowid);
+    for (const ix of changed) this.deleteIndexEntry(ix, oldRow, rowid);
+    const tree = new BTree(this.store, table.def.rootPage);
+    const key = rowidToKey(rowid);
+    const old = tree.get(key);
+    if (old !== undefined) for (const head of recordOverflowHeads(old)) freeOverflowChain(this.store, head);
+    tree.update(key, encodeRecord(newRow, table.types, this.overflow));
+    this.noteRoot('table', table, tree);
+    for (const ix of changed) this.insertIndexEntry(ix, newRow, rowid);
+    return rowid;
+  }
+
+  /** Adds every row of `table` to a freshly created index (CREATE INDEX on existing data). */
+  fillIndex(table: TableInfo, ix: IndexInfo): void {
+    const cursor = new BTree(this.store, table.def.rootPage).cursor();
+    const rows: { rowid: Rowid; row: Value[] }[] = [];
+    for (let ok = cursor.first(); ok; ok = cursor.next()) {
+      rows.push({ rowid: keyToRowid(cursor.key), row: decodeRecord(cursor.value(), this.overflow) });
+    }
+    for (const { rowid, row } of rows) {
+      if (ix.def.unique) this.checkUnique(table, ix, row, rowid);
+      this.insertIndexEntry(ix, row, rowid);
+    }
+  }
+
+  private checkNotNull(table: TableInfo, row: readonly Value[]): void {
+    const cols = table.def.columns;
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i]!;
+      if ((c.notNull || c.primaryKey) && (row[i] === null || row[i] === undefined)) {
+        throw new DecentDBError('ERR_CONSTRAINT', `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`, {
+          table: table.name,
+          column: c.name,
+        });
+      }
+    }
+  }
+
+  /** Throws ERR_CONSTRAINT when another row (not `self`) has the same non-NULL key values. */
+  private checkUnique(table: TableInfo, ix: IndexInfo, row: readonly Value[], self: Rowid | undefined): void {
+    const values = this.keyValues(ix, row);
+    for (const v of values) if (v === null) return; // NULLs never collide (Postgres semantics)
+    const key = indexKey(values, ix.types);
+    const hasValue = indexEntryHasValue(ix.types);
+    const cursor = new BTree(this.store, ix.def.rootPage).cursor();
+    for (let ok = cursor.seek(key); ok && cursor.key === key; ok = cursor.next()) {
+      const entry = decodeIndexEntry(cursor.value(), hasValue);
+      if (self !== undefined && entry.rowid === self) continue;
+      const other = this.read(table, entry.rowid);
+      if (other === undefined) continue;
+      let same = true;
+      for (let i = 0; i < ix.columnPositions.length && same; i++) {
+        const p = ix.columnPositions[i]!;
+        same = other[p] !== null && compareValues(other[p]!, row[p]!, table.types[p]!) === 0;
+      }
+      if (same) {
+        const cols = ix.def.columns.join(', ');
+        const shown = values.map((v) => String(v)).join(', ');
+        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}": (${cols})=(${shown}) already exists`, {
+          table: table.name,
+          index: ix.name,
+          columns: ix.def.columns,
+        });
+      }
+    }
+  }
+
+  private duplicateKey(table: TableInfo, row: readonly Value[], rowid: Rowid): DecentDBError {
+    const col = table.rowidColumn >= 0 ? table.def.columns[table.rowidColumn]!.name : 'rowid';
+    return new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey": (${col})=(${String(rowid)}) already exists`, {
+      table: table.name,
+      column: col,
+      value: String(rowid),
+      row: row.length,
+    });
+  }
+
+  private keyValues(ix: IndexInfo, row: readonly Value[]): Value[] {
+    const out = this.scratch;
+    out.length = ix.columnPositions.length;
+    for (let i = 0; i < ix.columnPositions.length; i++) out[i] = row[ix.columnPositions[i]!]!;
+    return out;
+  }
+
+  private entryFor(ix: IndexInfo, row: readonly Value[], rowid: Rowid): { key: ReturnType<typeof indexKey>; entry: Uint8Array } {
+    const values = this.keyValues(ix, row);
+    const key = indexKey(values, ix.types);
+    const single = values.length === 1 ? values[0]! : null;
+    const withValue = indexEntryHasValue(ix.types) && (typeof single === 'string' || single instanceof Uint8Array);
+    return { key, entry: withValue ? encodeIndexEntry(rowid, single as string | Uint8Array) : encodeIndexEntry(rowid) };
+  }
+
+  private insertIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): void {
+    const { key, entry } = this.entryFor(ix, row, rowid);
+    const tree = new BTree(this.store, ix.def.rootPage);
+    tree.insert(key, entry);
+    this.noteRoot('index', ix, tree);
+  }
+
+  private deleteIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): void {
+    const { key, entry } = this.entryFor(ix, row, rowid);
+    const tree = new BTree(this.store, ix.def.rootPage);
+    if (!tree.delete(key, entry)) {
+      throw new DecentDBError('ERR_CORRUPTION', `index ${ix.name} has no entry for row ${String(rowid)}`, { index: ix.name });
+    }
+  }
+
+  private noteRoot(kind: 'table' | 'index', owner: TableInfo | IndexInfo, tree: BTree): void {
+    if (tree.root === owner.def.rootPage) return;
+    owner.def = { ...owner.def, rootPage: tree.root } as typeof owner.def;
+    this.listener.rootChanged(kind, owner.name, tree.root);
+  }
+}
+
+function sameValue(a: Value, b: Value, table: TableInfo, pos: number): boolean {
+  if (a === null || b === null) return a === b;
+  return compareValues(a, b, table.types[pos]!) === 0 && typeof a === typeof b;
+}
+
+function bigger(a: Rowid, b: Rowid): boolean {
+  return typeof a === 'number' && typeof b === 'number' ? a > b : BigInt(a) > BigInt(b);
+}
+
+function successor(r: Rowid): Rowid {
+  if (typeof r === 'number') return r + 1 <= Number.MAX_SAFE_INTEGER ? r + 1 : BigInt(r) + 1n;
+  return r + 1n;
+}

@@ -1,0 +1,45 @@
+/**
+ * What one execution of a plan runs against: the transaction's PageStore and B+Tree cursors,
+ * bound parameters, a clock, a Vfs and temp-path factory for sort spills, the memory budget,
+ * and counters that tests assert instead of timings. The engine builds one per statement run.
+ */
+import type { PageStore } from '../pager/page-store.js';
+import type { BTreeCursor } from '../btree/index.js';
+import type { OverflowReader, Value } from '../record/index.js';
+import type { Vfs } from '../vfs/index.js';
+import type { Clock } from './datetime.js';
+
+/** Work counters of one execution (or accumulated over several, if the caller shares them). */
+export interface ExecCounters {
+  /** Table B+Tree entries decoded (scans and rowid fetches). */
+  rowsRead: number;
+  /** Secondary-index entries visited. */
+  indexEntries: number;
+  /** Rows discarded by a recheck / filter after an index or rowid access. */
+  rechecksFailed: number;
+  /** Runs of subquery plans (correlated ones count once per outer row). */
+  subqueryRuns: number;
+  /** Sorts that spilled to the Vfs. */
+  sortSpills: number;
+  /** Largest heap a TopN kept. */
+  topNMaxHeap: number;
+}
+
+export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, topNMaxHeap: 0 });
+
+export interface ExecContext {
+  readonly store: PageStore;
+  /** Opens a cursor on the B+Tree rooted at `rootPage` in this transaction. */
+  openCursor(rootPage: number): BTreeCursor;
+  /** Reads record-value overflow chains (null when the store has none). */
+  readonly overflow: OverflowReader | null;
+  /** `$1` is params[0]. */
+  readonly params: readonly Value[];
+  readonly clock: Clock;
+  readonly vfs: Vfs;
+  /** A fresh, unused path for each spill file. */
+  readonly tempPath: () => string;
+  /** Bytes a Sort may hold before spilling through the external sorter. */
+  readonly memoryBudgetBytes: number;
+  readonly counters: ExecCounters;
+}

@@ -1,0 +1,226 @@
+/**
+ * Join operators over wide rows (planner/plan.ts): each side fills only its own slots, and a
+ * joined row is the left/probe row with the other side's slots copied in. NestedLoopJoin
+ * (buffers the inner side once per open), IndexNestedLoopJoin (re-opens an index/rowid Scan
+ * per outer row), HashJoin (builds on one side; LEFT keeps unmatched probe rows, FULL also
+ * unmatched build rows). NULL keys never match (SQL `=`).
+ */
+import type { SqlType, Value } from '../record/index.js';
+import type { JoinKind } from '../planner/index.js';
+import { compositeKey, hashKey } from './compare.js';
+import type { Compiled } from './compile-expr.js';
+import type { Operator, Predicate } from './operator.js';
+import type { ScanOp } from './scan-op.js';
+
+function merge(base: readonly Value[], other: readonly Value[], slots: readonly number[]): Value[] {
+  const out = base.slice();
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i]!;
+    out[s] = other[s] ?? null;
+  }
+  return out;
+}
+
+export class NestedLoopJoinOp implements Operator {
+  private rights: Value[][] = [];
+  private matched: Uint8Array = new Uint8Array(0);
+  private leftRow: Value[] | undefined = undefined;
+  private leftMatched = false;
+  private j = 0;
+  private tail = -1;
+  constructor(
+    private readonly join: JoinKind,
+    private readonly left: Operator,
+    private readonly right: Operator,
+    private readonly cond: Predicate | null,
+    private readonly rightSlots: readonly number[],
+  ) {}
+  open(): void {
+    this.right.open();
+    this.rights = [];
+    for (let r = this.right.next(); r !== undefined; r = this.right.next()) this.rights.push(r);
+    this.right.close();
+    this.matched = new Uint8Array(this.rights.length);
+    this.left.open();
+    this.leftRow = undefined;
+    this.tail = -1;
+  }
+  next(): Value[] | undefined {
+    for (;;) {
+      if (this.tail >= 0) {
+        while (this.tail < this.rights.length) {
+          const i = this.tail++;
+          if (this.matched[i] === 0) return this.rights[i]!.slice();
+        }
+        return undefined;
+      }
+      if (this.leftRow === undefined) {
+        this.leftRow = this.left.next();
+        if (this.leftRow === undefined) {
+          if (this.join === 'full') {
+            this.tail = 0;
+            continue;
+          }
+          return undefined;
+        }
+        this.j = 0;
+        this.leftMatched = false;
+      }
+      const l = this.leftRow;
+      while (this.j < this.rights.length) {
+        const i = this.j++;
+        const out = merge(l, this.rights[i]!, this.rightSlots);
+        if (this.cond === null || this.cond(out)) {
+          this.leftMatched = true;
+          this.matched[i] = 1;
+          return out;
+        }
+      }
+      this.leftRow = undefined;
+      if (!this.leftMatched && this.join !== 'inner') return l;
+    }
+  }
+  close(): void {
+    this.left.close();
+    this.rights = [];
+  }
+}
+
+export class IndexNestedLoopJoinOp implements Operator {
+  private outerRow: Value[] | undefined = undefined;
+  private matched = false;
+  constructor(
+    private readonly join: 'inner' | 'left',
+    private readonly outer: Operator,
+    private readonly inner: ScanOp,
+    private readonly cond: Predicate | null,
+    private readonly innerSlots: readonly number[],
+  ) {}
+  open(): void {
+    this.outer.open();
+    this.outerRow = undefined;
+  }
+  next(): Value[] | undefined {
+    for (;;) {
+      if (this.outerRow === undefined) {
+        this.outerRow = this.outer.next();
+        if (this.outerRow === undefined) return undefined;
+        this.inner.openWith(this.outerRow);
+        this.matched = false;
+      }
+      const o = this.outerRow;
+      for (let r = this.inner.next(); r !== undefined; r = this.inner.next()) {
+        const out = merge(o, r, this.innerSlots);
+        if (this.cond === null || this.cond(out)) {
+          this.matched = true;
+          return out;
+        }
+      }
+      this.outerRow = undefined;
+      if (!this.matched && this.join === 'left') return o;
+    }
+  }
+  close(): void {
+    this.outer.close();
+    this.inner.close();
+  }
+}
+
+export function keyOf(fs: readonly Compiled[], types: readonly SqlType[], row: readonly Value[], scratch: Value[]): unknown {
+  if (fs.length === 1) {
+    const v = fs[0]!(row);
+    if (v === null) return null;
+    const k = hashKey(v, types[0]!);
+    return typeof k === 'string' ? 's' + k : k;
+  }
+  for (let i = 0; i < fs.length; i++) {
+    const v = fs[i]!(row);
+    if (v === null) return null;
+    scratch[i] = v;
+  }
+  return compositeKey(scratch, types);
+}
+
+export class HashJoinOp implements Operator {
+  private table = new Map<unknown, number[]>();
+  private buildRows: Value[][] = [];
+  private matched: Uint8Array = new Uint8Array(0);
+  private probeRow: Value[] | undefined = undefined;
+  private bucket: readonly number[] = [];
+  private bi = 0;
+  private probeMatched = false;
+  private tail = -1;
+  private readonly scratch: Value[] = [];
+  constructor(
+    private readonly join: JoinKind,
+    private readonly probe: Operator,
+    private readonly build: Operator,
+    private readonly probeKeys: readonly Compiled[],
+    private readonly buildKeys: readonly Compiled[],
+    private readonly types: readonly SqlType[],
+    private readonly cond: Predicate | null,
+    private readonly buildSlots: readonly number[],
+  ) {}
+  open(): void {
+    this.table = new Map();
+    this.buildRows = [];
+    this.build.open();
+    for (let r = this.build.next(); r !== undefined; r = this.build.next()) {
+      const idx = this.buildRows.length;
+      this.buildRows.push(r);
+      const k = keyOf(this.buildKeys, this.types, r, this.scratch);
+      if (k === null) continue;
+      const b = this.table.get(k);
+      if (b === undefined) this.table.set(k, [idx]);
+      else b.push(idx);
+    }
+    this.build.close();
+    this.matched = new Uint8Array(this.buildRows.length);
+    this.probe.open();
+    this.probeRow = undefined;
+    this.tail = -1;
+  }
+  next(): Value[] | undefined {
+    for (;;) {
+      if (this.tail >= 0) {
+        while (this.tail < this.buildRows.length) {
+          const i = this.tail++;
+          if (this.matched[i] === 0) return this.buildRows[i]!.slice();
+        }
+        return undefined;
+      }
+      if (this.probeRow === undefined) {
+        const p = this.probe.next();
+        if (p === undefined) {
+          if (this.join === 'full') {
+            this.tail = 0;
+            continue;
+          }
+          return undefined;
+        }
+        this.probeRow = p;
+        const k = keyOf(this.probeKeys, this.types, p, this.scratch);
+        this.bucket = k === null ? [] : (this.table.get(k) ?? []);
+        this.bi = 0;
+        this.probeMatched = false;
+      }
+      const p = this.probeRow;
+      while (this.bi < this.bucket.length) {
+        const i = this.bucket[this.bi++]!;
+        const out = merge(p, this.buildRows[i]!, this.buildSlots);
+        if (this.cond === null || this.cond(out)) {
+          this.probeMatched = true;
+          this.matched[i] = 1;
+          return out;
+        }
+      }
+      this.probeRow = undefined;
+      if (!this.probeMatched && this.join !== 'inner') return p;
+    }
+  }
+  close(): void {
+    this.probe.close();
+    this.table = new Map();
+    this.buildRows = [];
+  }
+}

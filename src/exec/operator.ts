@@ -1,0 +1,251 @@
+/**
+ * The pull-based Operator contract and the row-at-a-time operators without state beyond a
+ * cursor: Values, SubqueryScan, Filter, Project, Limit, Distinct. open() may be called again
+ * after close() (subqueries and inner join sides re-open); next() returns undefined at the end.
+ */
+import { sqlError } from '../util/index.js';
+import type { SqlType, Value } from '../record/index.js';
+import { compositeKey, hashKey } from './compare.js';
+import type { Compiled } from './compile-expr.js';
+
+export interface Operator {
+  open(): void;
+  /** The next row, or undefined when exhausted. The row belongs to the caller. */
+  next(): Value[] | undefined;
+  close(): void;
+}
+
+export type Predicate = (row: readonly Value[]) => boolean;
+
+export class ValuesOp implements Operator {
+  private i = 0;
+  constructor(
+    private readonly rows: readonly (readonly Compiled[])[],
+    private readonly width: number,
+    private readonly offset: number,
+  ) {}
+  open(): void {
+    this.i = 0;
+  }
+  next(): Value[] | undefined {
+    if (this.i >= this.rows.length) return undefined;
+    const src = this.rows[this.i++]!;
+    const out: Value[] = new Array<Value>(Math.max(this.width, this.offset + src.length)).fill(null);
+    for (let c = 0; c < src.length; c++) out[this.offset + c] = src[c]!(out);
+    return out;
+  }
+  close(): void {}
+}
+
+/** Places a derived table's rows into the block's wide row at [offset, offset + n). */
+export class SubqueryScanOp implements Operator {
+  constructor(
+    private readonly input: Operator,
+    private readonly offset: number,
+    private readonly width: number,
+    private readonly filter: Predicate | null,
+  ) {}
+  open(): void {
+    this.input.open();
+  }
+  next(): Value[] | undefined {
+    for (;;) {
+      const r = this.input.next();
+      if (r === undefined) return undefined;
+      const out: Value[] = new Array<Value>(this.width).fill(null);
+      for (let i = 0; i < r.length; i++) out[this.offset + i] = r[i]!;
+      if (this.filter === null || this.filter(out)) return out;
+    }
+  }
+  close(): void {
+    this.input.close();
+  }
+}
+
+export class FilterOp implements Operator {
+  constructor(
+    private readonly input: Operator,
+    private readonly pred: Predicate,
+  ) {}
+  open(): void {
+    this.input.open();
+  }
+  next(): Value[] | undefined {
+    for (;;) {
+      const r = this.input.next();
+      if (r === undefined || this.pred(r)) return r;
+    }
+  }
+  close(): void {
+    this.input.close();
+  }
+}
+
+export class ProjectOp implements Operator {
+  constructor(
+    private readonly input: Operator,
+    private readonly exprs: readonly Compiled[],
+  ) {}
+  open(): void {
+    this.input.open();
+  }
+  next(): Value[] | undefined {
+    const r = this.input.next();
+    if (r === undefined) return undefined;
+    const n = this.exprs.length;
+    const out: Value[] = new Array<Value>(n);
+    for (let i = 0; i < n; i++) out[i] = this.exprs[i]!(r);
+    return out;
+  }
+  close(): void {
+    this.input.close();
+  }
+}
+
+/** LIMIT/OFFSET values: non-negative INT64 (native rule), NULL LIMIT = no limit. */
+export function countValue(v: Value, what: string): number {
+  if (v === null) return what === 'LIMIT' ? Infinity : 0;
+  const n = typeof v === 'bigint' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw sqlError(`${what} must be an integer`);
+  if (n < 0) throw sqlError(`${what} must not be negative`);
+  return n;
+}
+
+export class LimitOp implements Operator {
+  private left = 0;
+  private skip = 0;
+  constructor(
+    private readonly input: Operator,
+    private readonly limit: Compiled | null,
+    private readonly offset: Compiled | null,
+  ) {}
+  open(): void {
+    this.left = this.limit === null ? Infinity : countValue(this.limit([]), 'LIMIT');
+    this.skip = this.offset === null ? 0 : countValue(this.offset([]), 'OFFSET');
+    this.input.open();
+  }
+  next(): Value[] | undefined {
+    if (this.left <= 0) return undefined;
+    for (;;) {
+      const r = this.input.next();
+      if (r === undefined) return undefined;
+      if (this.skip > 0) {
+        this.skip--;
+        continue;
+      }
+      this.left--;
+      return r;
+    }
+  }
+  close(): void {
+    this.input.close();
+  }
+}
+
+/** Row identity for DISTINCT / set operations (NULLs equal, per type). */
+export function rowKey(row: readonly Value[], types: readonly SqlType[]): unknown {
+  if (types.length === 1) {
+    const k = hashKey(row[0] ?? null, types[0]!);
+    return typeof k === 'string' ? 's' + k : k;
+  }
+  return compositeKey(row, types);
+}
+
+export class DistinctOp implements Operator {
+  private seen = new Set<unknown>();
+  constructor(
+    private readonly input: Operator,
+    private readonly types: readonly SqlType[],
+  ) {}
+  open(): void {
+    this.seen = new Set();
+    this.input.open();
+  }
+  next(): Value[] | undefined {
+    for (;;) {
+      const r = this.input.next();
+      if (r === undefined) return undefined;
+      const k = rowKey(r, this.types);
+      if (this.seen.has(k)) continue;
+      this.seen.add(k);
+      return r;
+    }
+  }
+  close(): void {
+    this.seen = new Set();
+    this.input.close();
+  }
+}
+
+/** UNION [ALL] / INTERSECT [ALL] / EXCEPT [ALL] with SQL multiset semantics. */
+export class SetOpOp implements Operator {
+  private phase = 0;
+  private counts = new Map<unknown, number>();
+  private seen = new Set<unknown>();
+  constructor(
+    private readonly op: 'union' | 'intersect' | 'except',
+    private readonly all: boolean,
+    private readonly left: Operator,
+    private readonly right: Operator,
+    private readonly types: readonly SqlType[],
+  ) {}
+  open(): void {
+    this.phase = 0;
+    this.seen = new Set();
+    this.counts = new Map();
+    this.left.open();
+    if (this.op !== 'union') {
+      this.right.open();
+      for (let r = this.right.next(); r !== undefined; r = this.right.next()) {
+        const k = rowKey(r, this.types);
+        this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+      }
+      this.right.close();
+    }
+  }
+  next(): Value[] | undefined {
+    for (;;) {
+      const src = this.phase === 0 ? this.left : this.right;
+      const r = src.next();
+      if (r === undefined) {
+        if (this.phase === 0 && this.op === 'union') {
+          this.phase = 1;
+          this.right.open();
+          continue;
+        }
+        return undefined;
+      }
+      const k = rowKey(r, this.types);
+      if (this.op === 'union') {
+        if (this.all) return r;
+        if (this.seen.has(k)) continue;
+        this.seen.add(k);
+        return r;
+      }
+      const c = this.counts.get(k) ?? 0;
+      if (this.op === 'intersect') {
+        if (c === 0) continue;
+        if (this.all) this.counts.set(k, c - 1);
+        else {
+          if (this.seen.has(k)) continue;
+          this.seen.add(k);
+        }
+        return r;
+      }
+      if (this.all) {
+        if (c > 0) {
+          this.counts.set(k, c - 1);
+          continue;
+        }
+        return r;
+      }
+      if (c > 0 || this.seen.has(k)) continue;
+      this.seen.add(k);
+      return r;
+    }
+  }
+  close(): void {
+    this.left.close();
+    this.right.close();
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Access-path selection for one table given its pushed-down conjuncts: rowid (integer PK)
+ * equality/IN/range, single-column btree index equality/IN/range, composite (hashed) index
+ * equality on every column, else a full scan. The chosen path only narrows the rows read:
+ * the Scan always rechecks the full predicate, because native index keys are lossy (format
+ * §1.10: TEXT prefixes, misordered negatives, NULL key 0). Estimates feed the join orderer.
+ */
+import type { IndexDef, TableDef } from '../catalog/index.js';
+import type { SqlType } from '../record/index.js';
+import { isRowIndependent } from './bound-expr.js';
+import type { BExpr } from './bound-expr.js';
+import { formatExpr } from './expr-format.js';
+import type { Access, Bound } from './plan.js';
+import type { Schema } from './schema.js';
+import { rowidColumn } from './schema.js';
+
+/** Index key types whose native u64 keys the executor can translate ranges for. */
+const KEYABLE = new Set(['INT64', 'FLOAT64', 'BOOL', 'TEXT', 'BLOB', 'UUID']);
+
+export interface AccessChoice {
+  readonly access: Access;
+  readonly text: string;
+  /** Estimated rows read through the access path (before the residual filter). */
+  readonly rows: number;
+}
+
+interface ColPreds {
+  eq: { value: BExpr; src: BExpr }[];
+  inList: { values: readonly BExpr[]; src: BExpr }[];
+  lo: { bound: Bound; src: BExpr }[];
+  hi: { bound: Bound; src: BExpr }[];
+}
+
+const FLIP = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=', '<>': '<>' } as const;
+
+/** Column (table column index) a predicate side names, if it is a plain column of this table. */
+function tableColumn(e: BExpr, offset: number, width: number): number | null {
+  return e.kind === 'col' && e.slot >= offset && e.slot < offset + width ? e.slot - offset : null;
+}
+
+/**
+ * Collects sargable predicates per column. `independent(e)` says whether an expression can be
+ * evaluated before the table is read (constants, params, outer refs; for index joins, the
+ * outer side's columns).
+ */
+export function sargable(conj: readonly BExpr[], table: TableDef, offset: number, independent: (e: BExpr) => boolean = isRowIndependent): Map<number, ColPreds> {
+  const width = table.columns.length;
+  const out = new Map<number, ColPreds>();
+  const get = (c: number): ColPreds => {
+    let p = out.get(c);
+    if (p === undefined) out.set(c, (p = { eq: [], inList: [], lo: [], hi: [] }));
+    return p;
+  };
+  for (const e of conj) {
+    if (e.kind === 'compare' && e.op !== '<>') {
+      let col = tableColumn(e.left, offset, width);
+      let other = e.right;
+      let op: keyof typeof FLIP = e.op;
+      if (col === null || !independent(other)) {
+        col = tableColumn(e.right, offset, width);
+        other = e.left;
+        op = FLIP[e.op];
+        if (col === null || !independent(other)) continue;
+      }
+      if (table.columns[col]!.type.base !== e.cmpType.base) continue;
+      const p = get(col);
+      if (op === '=') p.eq.push({ value: other, src: e });
+      else if (op === '>' || op === '>=') p.lo.push({ bound: { value: other, inclusive: op === '>=' }, src: e });
+      else p.hi.push({ bound: { value: other, inclusive: op === '<=' }, src: e });
+    } else if (e.kind === 'inList' && !e.not) {
+      const col = tableColumn(e.operand, offset, width);
+      if (col === null || table.columns[col]!.type.base !== e.cmpType.base) continue;
+      if (!e.list.every(independent)) continue;
+      get(col).inList.push({ values: e.list, src: e });
+    }
+  }
+  return out;
+}
+
+function usableSingle(ix: IndexDef, table: TableDef): number {
+  if (ix.kind !== 'btree' || ix.expressionSql !== undefined || ix.columns.length !== 1) return -1;
+  if (ix.predicateSql !== '' && !/is\s+not\s+null/i.test(ix.predicateSql)) return -1;
+  const c = table.columns.findIndex((col) => col.name.toLowerCase() === ix.columns[0]!.toLowerCase());
+  return c >= 0 && KEYABLE.has(table.columns[c]!.type.base) ? c : -1;
+}
+
+/** A condition's text without its outer parentheses (EXPLAIN wraps the list itself). */
+function bare(e: BExpr): string {
+  const t = formatExpr(e);
+  return t.startsWith('(') && t.endsWith(')') && (e.kind === 'compare' || e.kind === 'inList') ? t.slice(1, -1) : t;
+}
+
+function texts(list: readonly { src: BExpr }[]): string[] {
+  return list.map((x) => bare(x.src));
+}
+
+/** Picks the cheapest access path for `table` given its pushed conjuncts. */
+export function chooseAccess(table: TableDef, offset: number, conj: readonly BExpr[], schema: Schema, independent?: (e: BExpr) => boolean): AccessChoice {
+  const rows = Math.max(1, schema.rowCount(table.name) ?? 1000);
+  let best: AccessChoice = { access: { kind: 'full' }, text: '', rows };
+  if (conj.length === 0) return best;
+  const preds = sargable(conj, table, offset, independent);
+  if (preds.size === 0) return best;
+  const consider = (c: AccessChoice): void => {
+    if (c.rows < best.rows) best = c;
+  };
+  const rangeFrac = (p: ColPreds): number => (p.lo.length > 0 && p.hi.length > 0 ? 0.1 : 0.25);
+
+  const rid = rowidColumn(table);
+  for (const [col, p] of preds) {
+    const type: SqlType = table.columns[col]!.type;
+    if (col === rid) {
+      if (p.eq.length > 0) consider({ access: { kind: 'rowidEq', values: [p.eq[0]!.value] }, text: texts(p.eq.slice(0, 1))[0]!, rows: 0.5 });
+      else if (p.inList.length > 0) {
+        const l = p.inList[0]!;
+        consider({ access: { kind: 'rowidEq', values: l.values }, text: bare(l.src), rows: l.values.length * 0.6 });
+      } else if (p.lo.length > 0 || p.hi.length > 0) {
+        consider({ access: { kind: 'rowidRange', lo: p.lo[0]?.bound ?? null, hi: p.hi[0]?.bound ?? null }, text: texts([...p.lo.slice(0, 1), ...p.hi.slice(0, 1)]).join(' AND '), rows: rows * rangeFrac(p) });
+      }
+      continue;
+    }
+    for (const ix of schema.indexesOf(table.name)) {
+      if (usableSingle(ix, table) !== col) continue;
+      const distinct = schema.distinctKeys(ix.name);
+      const perKey = ix.unique ? 1 : distinct !== undefined && distinct > 0 ? rows / distinct : Math.max(1, rows * 0.05);
+      if (p.eq.length > 0) consider({ access: { kind: 'indexEq', index: ix, type, values: [p.eq[0]!.value] }, text: texts(p.eq.slice(0, 1))[0]!, rows: perKey + 0.1 });
+      else if (p.inList.length > 0) {
+        const l = p.inList[0]!;
+        consider({ access: { kind: 'indexEq', index: ix, type, values: l.values }, text: bare(l.src), rows: l.values.length * perKey + 0.1 });
+      } else if ((p.lo.length > 0 || p.hi.length > 0) && type.base !== 'BOOL') {
+        consider({
+          access: { kind: 'indexRange', index: ix, type, lo: p.lo[0]?.bound ?? null, hi: p.hi[0]?.bound ?? null },
+          text: texts([...p.lo.slice(0, 1), ...p.hi.slice(0, 1)]).join(' AND '),
+          rows: rows * rangeFrac(p) + 0.2,
+        });
+      }
+    }
+  }
+  for (const ix of schema.indexesOf(table.name)) {
+    if (ix.kind !== 'btree' || ix.expressionSql !== undefined || ix.columns.length < 2 || ix.predicateSql !== '') continue;
+    const cols = ix.columns.map((n) => table.columns.findIndex((c) => c.name.toLowerCase() === n.toLowerCase()));
+    if (cols.some((c) => c < 0 || (preds.get(c)?.eq.length ?? 0) === 0)) continue;
+    const eqs = cols.map((c) => preds.get(c)!.eq[0]!);
+    const distinct = schema.distinctKeys(ix.name);
+    consider({
+      access: { kind: 'compositeEq', index: ix, types: cols.map((c) => table.columns[c]!.type), values: eqs.map((e) => e.value) },
+      text: texts(eqs).join(' AND '),
+      rows: ix.unique ? 1 : distinct !== undefined && distinct > 0 ? rows / distinct : Math.max(1, rows * 0.01),
+    });
+  }
+  return best;
+}
+
+/** Estimated rows after all pushed conjuncts (access rows × 0.5 per conjunct it did not use). */
+export function filteredRows(choice: AccessChoice, conjCount: number): number {
+  const used = choice.access.kind === 'full' ? 0 : 1;
+  return Math.max(1, choice.rows * Math.pow(0.5, Math.max(0, conjCount - used)));
+}

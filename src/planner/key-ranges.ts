@@ -1,0 +1,131 @@
+/**
+ * SQL value intervals → native u64 key ranges (spec/native-format.md §1.9–1.10). The native
+ * encodings do not preserve SQL order, so an interval becomes one or more key ranges:
+ *   INT64 (and rowids): two's complement, negatives sort after positives → split at 0;
+ *   FLOAT64: raw IEEE bits, negative floats sort reversed after positives → split at ±0,
+ *            with -0.0 (key 2^63) joining 0.0;
+ *   TEXT/BLOB/UUID: 8-byte big-endian prefix (monotone, lossy) → [prefix(lo), prefix(hi)];
+ *   BOOL 0/1; other types key 0 for everything → the whole key space.
+ * Ranges are inclusive supersets; callers recheck every row against the full predicate.
+ */
+import { indexKeyFromValue, rowidToKey } from '../record/index.js';
+import type { SqlType, Value } from '../record/index.js';
+import { compareKeys } from '../btree/index.js';
+import type { U64 } from '../util/index.js';
+
+/** An inclusive range of u64 keys. */
+export interface KeyRange {
+  readonly lo: U64;
+  readonly hi: U64;
+}
+
+const MAX_U64 = 0xffffffffffffffffn;
+const NEG_ZERO_KEY = 0x8000000000000000n;
+const MAX_POS_FLOAT_KEY = 0x7fffffffffffffffn;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+const u64 = (v: bigint): U64 => (v <= 9007199254740991n ? Number(v) : v);
+const FLOAT: SqlType = { base: 'FLOAT64' };
+
+/** Sorts and merges overlapping or adjacent ranges (so no entry is visited twice). */
+export function mergeKeyRanges(ranges: KeyRange[]): KeyRange[] {
+  if (ranges.length <= 1) return ranges;
+  ranges.sort((a, b) => compareKeys(a.lo, b.lo));
+  const out: KeyRange[] = [ranges[0]!];
+  for (let i = 1; i < ranges.length; i++) {
+    const r = ranges[i]!;
+    const last = out[out.length - 1]!;
+    if (BigInt(r.lo) <= BigInt(last.hi) + 1n) {
+      if (compareKeys(r.hi, last.hi) > 0) out[out.length - 1] = { lo: last.lo, hi: r.hi };
+    } else out.push(r);
+  }
+  return out;
+}
+
+function intRanges(lo: bigint, hi: bigint): KeyRange[] {
+  if (lo > hi) return [];
+  const out: KeyRange[] = [];
+  if (hi >= 0n) out.push({ lo: u64(lo < 0n ? 0n : lo), hi: u64(hi) });
+  if (lo < 0n) {
+    const h = hi < 0n ? hi : -1n;
+    out.push({ lo: rowidToKey(lo), hi: rowidToKey(h) });
+  }
+  return mergeKeyRanges(out);
+}
+
+function floatRanges(lo: number | undefined, hi: number | undefined): KeyRange[] {
+  if (lo !== undefined && hi !== undefined && !Number.isNaN(hi) && (Number.isNaN(lo) || lo > hi)) return [];
+  const out: KeyRange[] = [];
+  const bits = (x: number): U64 => indexKeyFromValue(x, FLOAT);
+  const hiOpen = hi === undefined || Number.isNaN(hi);
+  if (hiOpen || hi >= 0) {
+    const l = lo === undefined || lo <= 0 ? 0 : lo;
+    out.push({ lo: bits(l), hi: hiOpen ? u64(MAX_POS_FLOAT_KEY) : bits(hi === 0 ? 0 : hi) });
+  }
+  if (lo === undefined || lo <= 0) {
+    const h = !hiOpen && hi < 0 ? bits(hi) : u64(NEG_ZERO_KEY);
+    const l = lo === undefined ? u64(MAX_U64) : lo < 0 ? bits(lo) : u64(NEG_ZERO_KEY);
+    out.push({ lo: h, hi: l });
+  }
+  return mergeKeyRanges(out);
+}
+
+function toBig(v: Value): bigint | null {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : null;
+  if (typeof v === 'bigint') return v;
+  return null;
+}
+
+/**
+ * Key ranges covering every stored key whose SQL value may lie in [lo, hi] (undefined bound =
+ * open). Bounds are treated as inclusive (exclusivity is left to the recheck). A NULL bound
+ * matches nothing.
+ */
+export function keyRangesForInterval(type: SqlType, lo: Value | undefined, hi: Value | undefined): KeyRange[] {
+  if (lo === null || hi === null) return [];
+  switch (type.base) {
+    case 'INT64': {
+      const l = lo === undefined ? INT64_MIN : toBig(lo);
+      const h = hi === undefined ? INT64_MAX : toBig(hi);
+      if (l === null || h === null) return [{ lo: 0, hi: u64(MAX_U64) }];
+      return intRanges(l, h);
+    }
+    case 'FLOAT64':
+      return floatRanges(lo === undefined ? undefined : Number(lo), hi === undefined ? undefined : Number(hi));
+    case 'BOOL':
+      return [{ lo: lo === true ? 1 : 0, hi: hi === false ? 0 : 1 }];
+    case 'TEXT':
+    case 'BLOB':
+    case 'UUID': {
+      const l = lo === undefined ? 0 : indexKeyFromValue(lo, type);
+      const h = hi === undefined ? u64(MAX_U64) : indexKeyFromValue(hi, type);
+      return compareKeys(l, h) > 0 ? [] : [{ lo: l, hi: h }];
+    }
+    default:
+      return [{ lo: 0, hi: u64(MAX_U64) }];
+  }
+}
+
+/** Key ranges for equality with any of `values` (NULLs skipped), merged. */
+export function keyRangesForValues(type: SqlType, values: readonly Value[]): KeyRange[] {
+  const out: KeyRange[] = [];
+  for (const v of values) {
+    if (v === null) continue;
+    if (type.base === 'FLOAT64' && Number(v) === 0) {
+      out.push({ lo: 0, hi: 0 }, { lo: u64(NEG_ZERO_KEY), hi: u64(NEG_ZERO_KEY) });
+      continue;
+    }
+    if (type.base === 'INT64') {
+      const b = toBig(v);
+      if (b === null) continue;
+      const k = rowidToKey(b);
+      out.push({ lo: k, hi: k });
+      continue;
+    }
+    if (type.base !== 'FLOAT64' && type.base !== 'BOOL' && type.base !== 'TEXT' && type.base !== 'BLOB' && type.base !== 'UUID') return [{ lo: 0, hi: u64(MAX_U64) }];
+    const k = indexKeyFromValue(v, type);
+    out.push({ lo: k, hi: k });
+  }
+  return mergeKeyRanges(out);
+}

@@ -1,0 +1,100 @@
+/**
+ * Physical plan nodes: an immutable tree the executor instantiates into Operators and EXPLAIN
+ * prints. Parameters stay symbolic (BExpr 'param'), so a plan is reusable across executions.
+ * Rows of one query block use a fixed "wide" layout: every relation of the block owns the slots
+ * [offset, offset + width); join operators merge the slots of both sides, so join order and
+ * build/probe choice never change where a column lives.
+ */
+import type { IndexDef, TableDef } from '../catalog/index.js';
+import type { SqlType } from '../record/index.js';
+import type { BExpr } from './bound-expr.js';
+
+/** How a Scan reaches its rows. Index/rowid bounds are evaluated at open time (params). */
+export type Access =
+  | { readonly kind: 'full' }
+  | { readonly kind: 'rowidEq'; readonly values: readonly BExpr[] }
+  | { readonly kind: 'rowidRange'; readonly lo: Bound | null; readonly hi: Bound | null }
+  | { readonly kind: 'indexEq'; readonly index: IndexDef; readonly type: SqlType; readonly values: readonly BExpr[] }
+  | { readonly kind: 'indexRange'; readonly index: IndexDef; readonly type: SqlType; readonly lo: Bound | null; readonly hi: Bound | null }
+  /** Composite (hashed) index: one value per index column, equality only. */
+  | { readonly kind: 'compositeEq'; readonly index: IndexDef; readonly types: readonly SqlType[]; readonly values: readonly BExpr[] };
+
+export interface Bound {
+  readonly value: BExpr;
+  readonly inclusive: boolean;
+}
+
+export interface SortKey {
+  readonly expr: BExpr;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export interface AggCall {
+  /** count, sum, avg, min, max (lowercase); `star` for count(*). */
+  readonly name: string;
+  readonly arg: BExpr | null;
+  readonly distinct: boolean;
+  readonly type: SqlType;
+}
+
+export type JoinKind = 'inner' | 'left' | 'full';
+
+export type PlanNode =
+  | {
+      readonly kind: 'scan';
+      readonly table: TableDef;
+      readonly alias: string;
+      readonly access: Access;
+      /** Text of the index/rowid condition for EXPLAIN. */
+      readonly accessText: string;
+      /** Table column c lands in slot offset + c; only `columns` are decoded. */
+      readonly offset: number;
+      readonly width: number;
+      readonly columns: readonly number[];
+      /** Full pushed-down predicate, rechecked on every row (index keys are lossy). */
+      readonly filter: BExpr | null;
+    }
+  | { readonly kind: 'values'; readonly rows: readonly (readonly BExpr[])[]; readonly width: number; readonly offset: number }
+  | { readonly kind: 'subqueryScan'; readonly input: PlanNode; readonly alias: string; readonly offset: number; readonly width: number; readonly filter: BExpr | null }
+  | { readonly kind: 'filter'; readonly input: PlanNode; readonly predicate: BExpr }
+  | { readonly kind: 'project'; readonly input: PlanNode; readonly exprs: readonly BExpr[] }
+  | { readonly kind: 'nestedLoopJoin'; readonly join: JoinKind; readonly left: PlanNode; readonly right: PlanNode; readonly cond: BExpr | null; readonly rightSlots: readonly number[] }
+  /** `inner` is a Scan whose access values read the outer row. */
+  | { readonly kind: 'indexNestedLoopJoin'; readonly join: 'inner' | 'left'; readonly outer: PlanNode; readonly inner: Extract<PlanNode, { kind: 'scan' }>; readonly cond: BExpr | null; readonly innerSlots: readonly number[] }
+  /** `probe` rows are streamed; LEFT preserves probe rows, FULL both sides. */
+  | {
+      readonly kind: 'hashJoin';
+      readonly join: JoinKind;
+      readonly probe: PlanNode;
+      readonly build: PlanNode;
+      readonly probeKeys: readonly BExpr[];
+      readonly buildKeys: readonly BExpr[];
+      readonly keyTypes: readonly SqlType[];
+      readonly cond: BExpr | null;
+      readonly buildSlots: readonly number[];
+      readonly probeSlots: readonly number[];
+    }
+  | { readonly kind: 'sort'; readonly input: PlanNode; readonly keys: readonly SortKey[] }
+  | { readonly kind: 'topN'; readonly input: PlanNode; readonly keys: readonly SortKey[]; readonly limit: BExpr; readonly offset: BExpr | null }
+  | { readonly kind: 'aggregate'; readonly input: PlanNode; readonly groups: readonly BExpr[]; readonly aggs: readonly AggCall[] }
+  | { readonly kind: 'distinct'; readonly input: PlanNode; readonly types: readonly SqlType[] }
+  | { readonly kind: 'limit'; readonly input: PlanNode; readonly limit: BExpr | null; readonly offset: BExpr | null }
+  | { readonly kind: 'setOp'; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: PlanNode; readonly right: PlanNode; readonly types: readonly SqlType[] }
+  /** Appends ROW_NUMBER() per partition in `order` to each row (input order otherwise kept). */
+  | { readonly kind: 'window'; readonly input: PlanNode; readonly partition: readonly BExpr[]; readonly order: readonly SortKey[]; readonly partitionTypes: readonly SqlType[] };
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/** A planned SELECT: immutable, parameterised, reusable. */
+export interface PhysicalPlan {
+  readonly root: PlanNode;
+  readonly columns: readonly OutputColumn[];
+  /** Highest `$n` referenced (0 when none) and each one's inferred type. */
+  readonly paramTypes: readonly SqlType[];
+  /** Join-order search states visited while planning (a counter for tests). */
+  readonly planningStates: number;
+}
