@@ -207,12 +207,16 @@ export class WriteTransaction implements PageStore, FreelistHost {
     }
     if (headerChanged) encodeHeader(this.hdr, this.writePage(1));
     this.done = true;
+    let lsn = 0;
     try {
-      this.pager.guard(() => this.pager.log.commit(this.dirty, this.spilled));
+      lsn = this.pager.guard(() => this.pager.log.commit(this.dirty, this.spilled));
     } catch (e) {
       this.pager.abandonWrite(this);
       throw e;
     }
+    // The dirty buffers are now committed, immutable images (PageStore contract 2 ends here):
+    // cache them so the next reader does not fetch them back from the WAL.
+    for (const [pageNo, image] of this.dirty) this.pager.cache.put(pageNo, lsn, image);
     const published: DbHeader = Object.freeze({ ...this.hdr, pageCount: this.count });
     this.dirty.clear();
     this.spilled.clear();

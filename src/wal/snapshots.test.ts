@@ -43,6 +43,22 @@ describe('snapshot readers', () => {
     pager.close();
   });
 
+  it('serves an older snapshot its own version from the WAL and caches it beside the newer one', () => {
+    const pager = openPager(new MemoryVfs(), 'a.ddb');
+    commitTags(pager, { 2: 1 });
+    const old = pager.beginRead();
+    commitTags(pager, { 2: 2 });
+    const cur = pager.beginRead();
+    const s0 = pager.stats;
+    expect([tagOf(old, 2), tagOf(cur, 2), tagOf(old, 2), tagOf(cur, 2)]).toEqual([1, 2, 1, 2]);
+    const s1 = pager.stats;
+    expect(s1.cacheMisses - s0.cacheMisses).toBe(0); // both versions were cached by the writers' reads
+    expect(s1.pagesRead - s0.pagesRead).toBe(0);
+    old.end();
+    cur.end();
+    pager.close();
+  });
+
   it('keeps LSNs monotonic across WAL truncation', () => {
     const pager = openPager(new MemoryVfs(), 'a.ddb');
     commitTags(pager, { 2: 1 });
