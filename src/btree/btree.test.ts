@@ -334,3 +334,20 @@ describe('BTree cursors under modification', () => {
     expect(scan(again).length).toBe(500);
   });
 });
+
+describe('BTree split fallback', () => {
+  it('splits three ways when no 2-way split fits (small cell between two large ones)', () => {
+    const s = new MemoryPageStore(256);
+    const t = BTree.create(s);
+    t.insert(1, val(1, 150));
+    t.insert(3, val(3, 80));
+    expect(t.stats().leaves).toBe(1);
+    t.insert(2, val(2, 200));
+    const st = t.stats();
+    expect(st.leaves).toBe(3);
+    expect(st.depth).toBe(2);
+    checkTree(s, t.root);
+    expect(scan(t)).toEqual([1, 2, 3]);
+    expect(t.get(2)).toEqual(val(2, 200));
+  });
+});

@@ -18,6 +18,8 @@ import {
   chooseLeafSplit,
   composeLeaf,
   internalSize,
+  partitionLeaf,
+  spliceInternal,
   writeEmptyLeaf,
   writeInternal,
   writeLeafFromDraft,
@@ -59,6 +61,8 @@ export class BTree {
   private readonly pathPages: number[] = [];
   private readonly pathIdx: number[] = [];
   private readonly finder: LeafCursor;
+  /** Set by descendForInsert: the tightest lower separator on the path equals the key. */
+  private lowSepEqual = false;
 
   constructor(store: PageStore, root: number) {
     this.store = store;
@@ -134,12 +138,13 @@ export class BTree {
       writeLeafFromDraft(this.store.write(pageNo), d, 0, d.count, v.link);
       return true;
     }
-    // Too big for its leaf: remove it, then insert as a new entry (after equal keys).
+    // Too big for its leaf: remove it, then re-insert it first among its equal keys (leftmost
+    // descent), which is where it was, so duplicate order is kept.
     const saved = payload.slice(0, len);
     const d2 = composeLeaf(src, v, i, 1, undefined, undefined);
     writeLeafFromDraft(this.store.write(pageNo), d2, 0, d2.count, v.link);
-    const leaf = this.descendForInsert(key);
-    this.insertAt(leaf, leaf.upperBound(key), key, saved);
+    const leaf = this.descendForInsert(key, true);
+    this.insertAt(leaf, leaf.lowerBound(key), key, saved);
     return true;
   }
 
@@ -204,11 +209,12 @@ export class BTree {
 
   // ---- internals ----
 
-  /** Set by descendForInsert: the tightest lower separator on the path equals the key. */
-  private lowSepEqual = false;
-
-  /** Strict descent (first key > search key), recording the path. */
-  private descendForInsert(key: U64): PageView {
+  /**
+   * Descent recording the path: strict (first key > search key: insert after equal keys) or,
+   * with `leftmost`, first key >= search key (insert before equal keys; invariant 2 holds both
+   * ways because child i accepts keys in [key[i-1], key[i]]).
+   */
+  private descendForInsert(key: U64, leftmost = false): PageView {
     const store = this.store;
     const limit = pageLimit(store);
     const pages = this.pathPages;
@@ -220,7 +226,7 @@ export class BTree {
     let v = readPage(store, pageNo, limit);
     while (!v.isLeaf) {
       if (pages.length >= MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
-      const i = v.upperBound(key);
+      const i = leftmost ? v.lowerBound(key) : v.upperBound(key);
       if (i > 0) low = v.keys[i - 1]!;
       pages.push(pageNo);
       idx.push(i);
@@ -275,30 +281,45 @@ export class BTree {
   private splitLeaf(pageNo: number, next: number, d: LeafDraft, appendPastEnd: boolean): void {
     const store = this.store;
     const s = chooseLeafSplit(d, store.pageSize, appendPastEnd);
-    const sep = d.keys[s]!;
-    const right = store.allocate();
-    writeLeafFromDraft(store.write(right), d, s, d.count, next);
-    writeLeafFromDraft(store.write(pageNo), d, 0, s, right);
-    this.insertSeparator(sep, right);
+    const starts = s > 0 ? [0, s] : partitionLeaf(d, store.pageSize);
+    const parts = starts.length;
+    const pages: number[] = [pageNo];
+    const seps: U64[] = [];
+    for (let p = 1; p < parts; p++) {
+      pages.push(store.allocate());
+      seps.push(d.keys[starts[p]!]!);
+    }
+    for (let p = parts - 1; p >= 0; p--) {
+      const to = p + 1 < parts ? starts[p + 1]! : d.count;
+      writeLeafFromDraft(store.write(pages[p]!), d, starts[p]!, to, p + 1 < parts ? pages[p + 1]! : next);
+    }
+    pages.shift();
+    this.insertSeparators(seps, pages);
   }
 
-  /** Inserts (sep → newRight) into the parents on the recorded path, splitting upwards. */
-  private insertSeparator(sep: U64, newRight: number): void {
+  /**
+   * Inserts separators and their new right siblings (split from the child at the path's end)
+   * into the parents on the recorded path, splitting upwards; a root split makes a new root.
+   */
+  private insertSeparators(seps: U64[], news: number[]): void {
     const store = this.store;
     const limit = pageLimit(store);
     for (let level = this.pathPages.length - 1; level >= 0; level--) {
       const pageNo = this.pathPages[level]!;
       const j = this.pathIdx[level]!;
       const v = readPage(store, pageNo, limit);
+      const src = store.read(pageNo);
+      if (spliceInternal(store.write(pageNo), src, v, j, seps, news)) return;
       const n = v.count;
       const keys = v.keys.slice(0, n);
       const children = Array.from(v.aux.subarray(0, n));
       let right = v.link;
-      keys.splice(j, 0, sep);
-      if (j < n) children.splice(j + 1, 0, newRight);
+      // child j split into (child j, news...): cells (seps[0], child j), (seps[1], news[0]), ...
+      keys.splice(j, 0, ...seps);
+      if (j < n) children.splice(j + 1, 0, ...news);
       else {
-        children.push(right);
-        right = newRight;
+        children.push(right, ...news.slice(0, -1));
+        right = news[news.length - 1]!;
       }
       const m = keys.length;
       if (internalSize(keys, children, 0, m) <= store.pageSize) {
@@ -309,11 +330,12 @@ export class BTree {
       const fresh = store.allocate();
       writeInternal(store.write(fresh), keys, children, mid + 1, m, right);
       writeInternal(store.write(pageNo), keys, children, 0, mid, children[mid]!);
-      sep = keys[mid]!;
-      newRight = fresh;
+      seps = [keys[mid]!];
+      news = [fresh];
     }
     const root = store.allocate();
-    writeInternal(store.write(root), [sep], [this.rootPage], 0, 1, newRight);
+    const children = [this.rootPage, ...news.slice(0, -1)];
+    writeInternal(store.write(root), seps, children, 0, seps.length, news[news.length - 1]!);
     this.rootPage = root;
   }
 

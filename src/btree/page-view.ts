@@ -79,12 +79,30 @@ export class PageView {
     const r = reader.reset(buf, PAGE_HEADER_SIZE, size, pageNo);
     const delta = flags === FLAG_DELTA_KEYS;
     let prev: U64 = 0;
+    let pos = PAGE_HEADER_SIZE;
     for (let i = 0; i < count; i++) {
-      cellOff[i] = r.pos;
-      const raw = r.varint();
+      cellOff[i] = pos;
+      // Inline varint for up to 7 bytes (exact in a double); longer ones take ByteReader.
+      let raw: U64 = 0;
+      let mul = 1;
+      let b = 0x80;
+      const start = pos;
+      while (b >= 0x80 && mul < 0x2000000000000) {
+        if (pos >= size) throw corrupt(pageNo, `truncated varint in cell ${i}`);
+        b = buf[pos++]!;
+        raw += (b & 0x7f) * mul;
+        mul *= 128;
+      }
+      if (b >= 0x80) {
+        r.pos = start;
+        raw = r.varint();
+        pos = r.pos;
+      }
       let key: U64;
       if (delta) {
-        const k = keyAdd(prev, raw);
+        let k: U64 | undefined;
+        if (typeof prev === 'number' && typeof raw === 'number' && prev + raw <= Number.MAX_SAFE_INTEGER) k = prev + raw;
+        else k = keyAdd(prev, raw);
         if (k === undefined) throw corrupt(pageNo, `delta key of cell ${i} passes 2^64`);
         key = k;
       } else {
@@ -95,7 +113,8 @@ export class PageView {
       }
       keys[i] = key;
       prev = key;
-      payOff[i] = r.pos;
+      payOff[i] = pos;
+      r.pos = pos;
       if (leaf) {
         const ctl = r.smallVarint(0x1ffffffff, 'leaf control');
         aux[i] = ctl;
@@ -110,6 +129,7 @@ export class PageView {
         if (child < 1 || child > limit) throw corrupt(pageNo, `child ${child} out of range in cell ${i}`);
         aux[i] = child;
       }
+      pos = r.pos;
     }
     cellOff[count] = r.pos;
     this.keys = keys;

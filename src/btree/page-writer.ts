@@ -140,6 +140,7 @@ export function draftLeafSize(d: LeafDraft, from: number, to: number): number {
 /**
  * Native leaf split point: the first cell index where the left part holds >= 2/3 of the bytes,
  * clamped so both halves fit; `appendPastEnd` keeps all old cells left (new cell alone right).
+ * Returns -1 when no 2-way split fits (see partitionLeaf).
  */
 export function chooseLeafSplit(d: LeafDraft, pageSize: number, appendPastEnd: boolean): number {
   const m = d.count;
@@ -150,10 +151,25 @@ export function chooseLeafSplit(d: LeafDraft, pageSize: number, appendPastEnd: b
   while (s < m - 1 && d.off[s]! < target) s++;
   while (s > 1 && draftLeafSize(d, 0, s) > pageSize) s--;
   while (s < m - 1 && draftLeafSize(d, s, m) > pageSize) s++;
-  if (draftLeafSize(d, 0, s) > pageSize || draftLeafSize(d, s, m) > pageSize) {
-    throw new DecentDBError('ERR_INTERNAL', 'no leaf split point makes both halves fit');
-  }
+  if (draftLeafSize(d, 0, s) > pageSize || draftLeafSize(d, s, m) > pageSize) return -1;
   return s;
+}
+
+/**
+ * Fallback when no 2-way split fits (a small cell between two near-page-size cells): greedy
+ * partition into as many leaves as needed. Returns the start index of each part.
+ */
+export function partitionLeaf(d: LeafDraft, pageSize: number): number[] {
+  const starts: number[] = [];
+  let start = 0;
+  while (start < d.count) {
+    let end = start + 1;
+    if (draftLeafSize(d, start, end) > pageSize) throw new DecentDBError('ERR_INTERNAL', 'leaf cell larger than a page');
+    while (end < d.count && draftLeafSize(d, start, end + 1) <= pageSize) end++;
+    starts.push(start);
+    start = end;
+  }
+  return starts;
 }
 
 export function writeHeader(page: Uint8Array, type: number, count: number, link: number): void {
@@ -202,4 +218,46 @@ export function writeEmptyLeaf(page: Uint8Array, next: number): void {
   forgetPageView(page);
   page.fill(0);
   writeHeader(page, PAGE_LEAF, 0, next);
+}
+
+let internalScratch = new Uint8Array(0);
+
+/**
+ * Fast path of a child split: splices the cells (seps[0], child j), (seps[1], news[0]), … and
+ * (key j, last new page) into internal page `v` (delta keys only), copying untouched cells as
+ * bytes. Writes `page` and returns true, or returns false when the result would not fit.
+ */
+export function spliceInternal(page: Uint8Array, src: Uint8Array, v: PageView, j: number, seps: readonly U64[], news: readonly number[]): boolean {
+  if (v.flags !== FLAG_DELTA_KEYS) return false;
+  const pageSize = src.length;
+  if (internalScratch.length < 2 * pageSize) internalScratch = new Uint8Array(2 * pageSize);
+  const buf = internalScratch;
+  const n = v.count;
+  const headEnd = v.cellOff[j]!;
+  buf.set(src.subarray(PAGE_HEADER_SIZE, headEnd), PAGE_HEADER_SIZE);
+  let pos = headEnd;
+  let prev: U64 = j > 0 ? v.keys[j - 1]! : 0;
+  for (let t = 0; t < seps.length; t++) {
+    const k = seps[t]!;
+    pos = putVarint(buf, pos, keyDelta(prev, k));
+    pos = putVarint(buf, pos, t === 0 ? v.child(j) : news[t - 1]!);
+    prev = k;
+  }
+  const last = news[news.length - 1]!;
+  let right = v.link;
+  if (j < n) {
+    pos = putVarint(buf, pos, keyDelta(prev, v.keys[j]!));
+    pos = putVarint(buf, pos, last);
+    const tailStart = v.cellOff[j + 1]!;
+    const tailEnd = v.cellOff[n]!;
+    if (pos + (tailEnd - tailStart) > pageSize) return false;
+    buf.set(src.subarray(tailStart, tailEnd), pos);
+    pos += tailEnd - tailStart;
+  } else right = last;
+  if (pos > pageSize || n + seps.length > 0xffff) return false;
+  forgetPageView(page);
+  page.set(buf.subarray(PAGE_HEADER_SIZE, pos), PAGE_HEADER_SIZE);
+  page.fill(0, pos);
+  writeHeader(page, PAGE_INTERNAL, n + seps.length, right);
+  return true;
 }
