@@ -95,8 +95,13 @@ function texts(list: readonly { src: BExpr }[]): string[] {
 }
 
 /** Picks the cheapest access path for `table` given its pushed conjuncts. */
+/** Row count the cost model assumes for a table without statistics. */
+export const UNKNOWN_TABLE_ROWS = 1_000_000;
+
 export function chooseAccess(table: TableDef, offset: number, conj: readonly BExpr[], schema: Schema, independent?: (e: BExpr) => boolean): AccessChoice {
-  const rows = Math.max(1, schema.rowCount(table.name) ?? 1000);
+  // Unknown statistics (a file opened without stats records): assume a large table, so that
+  // index access wins; a wrong "large" guess costs little, a wrong "small" one a full scan.
+  const rows = Math.max(1, schema.rowCount(table.name) ?? UNKNOWN_TABLE_ROWS);
   let best: AccessChoice = { access: { kind: 'full' }, text: '', rows };
   if (conj.length === 0) return best;
   const preds = sargable(conj, table, offset, independent);
@@ -122,7 +127,8 @@ export function chooseAccess(table: TableDef, offset: number, conj: readonly BEx
     for (const ix of schema.indexesOf(table.name)) {
       if (usableSingle(ix, table) !== col) continue;
       const distinct = schema.distinctKeys(ix.name);
-      const perKey = ix.unique ? 1 : distinct !== undefined && distinct > 0 ? rows / distinct : Math.max(1, rows * 0.05);
+      // Without distinct-key statistics assume 10 rows per key, as SQLite does.
+      const perKey = ix.unique ? 1 : distinct !== undefined && distinct > 0 ? rows / distinct : Math.min(10, Math.max(1, rows * 0.05));
       if (p.eq.length > 0) consider({ access: { kind: 'indexEq', index: ix, type, values: [p.eq[0]!.value] }, text: texts(p.eq.slice(0, 1))[0]!, rows: perKey + 0.1 });
       else if (p.inList.length > 0) {
         const l = p.inList[0]!;
