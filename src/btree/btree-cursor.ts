@@ -12,7 +12,7 @@
 import { compareKeys } from './key.js';
 import { corrupt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import { PageView, pageLimit, readPage } from './page-view.js';
 import { readOverflowChain } from './overflow.js';
 
@@ -30,12 +30,18 @@ export interface StoreEpoch {
   n: number;
 }
 const epochs = new WeakMap<PageStore, StoreEpoch>();
+/** One-entry memo: the engine builds many BTrees over the same transaction's store in a row. */
+let lastStore: PageStore | null = null;
+let lastEpoch: StoreEpoch = { n: 0 };
 export function storeEpoch(store: PageStore): StoreEpoch {
+  if (store === lastStore) return lastEpoch;
   let e = epochs.get(store);
   if (e === undefined) {
     e = { n: 0 };
     epochs.set(store, e);
   }
+  lastStore = store;
+  lastEpoch = e;
   return e;
 }
 
@@ -72,9 +78,9 @@ export class LeafCursor implements BTreeCursor {
   private brentPower = 1;
   private brentSteps = 0;
 
-  constructor(tree: TreeRef) {
+  constructor(tree: TreeRef, epoch?: StoreEpoch) {
     this.tree = tree;
-    this.epoch = storeEpoch(tree.store);
+    this.epoch = epoch ?? storeEpoch(tree.store);
   }
 
   get key(): U64 {

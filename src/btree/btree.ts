@@ -10,9 +10,9 @@
 //  3. All leaves are at the same depth; the leaf chain links them left to right, last next = 0.
 import { bytesEqual, constraintError, corrupt, putVarint, varintSize } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import { compareKeys, keyDelta, normalizeKey } from './key.js';
-import { FLAG_DELTA_KEYS, maxInlineValue, pageLimit, readPage, forgetPageView } from './page-view.js';
+import { FLAG_DELTA_KEYS, appendLeafCell, maxInlineValue, pageLimit, readPage } from './page-view.js';
 import type { PageView } from './page-view.js';
 import {
   chooseLeafSplit,
@@ -60,7 +60,8 @@ export class BTree {
   private readonly epoch: StoreEpoch;
   private readonly pathPages: number[] = [];
   private readonly pathIdx: number[] = [];
-  private readonly finder: LeafCursor;
+  /** Cursor for get/has/update/delete, made on first use (many trees only insert or scan). */
+  private finderCursor: LeafCursor | undefined = undefined;
   /** Set by descendForInsert: the tightest lower separator on the path equals the key. */
   private lowSepEqual = false;
 
@@ -68,7 +69,10 @@ export class BTree {
     this.store = store;
     this.rootPage = root;
     this.epoch = storeEpoch(store);
-    this.finder = new LeafCursor(this);
+  }
+
+  private get finder(): LeafCursor {
+    return this.finderCursor ?? (this.finderCursor = new LeafCursor(this, this.epoch));
   }
 
   /** Allocates an empty leaf root (flags 1). */
@@ -135,7 +139,7 @@ export class BTree {
     const d = composeLeaf(src, v, i, 1, key, payload.subarray(0, len));
     this.epoch.n++;
     if (d.end <= this.store.pageSize) {
-      writeLeafFromDraft(this.store.write(pageNo), d, 0, d.count, v.link);
+      writeLeafFromDraft(this.store.write(pageNo), d, 0, d.count, v.link, pageNo);
       return true;
     }
     // Too big for its leaf: remove it, then re-insert it first among its equal keys (leftmost
@@ -163,7 +167,7 @@ export class BTree {
         if (v.isOverflow(i)) freeOverflowChain(this.store, v.overflowHead(i));
         const d = composeLeaf(c.buf, v, i, 1, undefined, undefined);
         this.epoch.n++;
-        writeLeafFromDraft(this.store.write(c.pageNo), d, 0, d.count, v.link);
+        writeLeafFromDraft(this.store.write(c.pageNo), d, 0, d.count, v.link, c.pageNo);
         return true;
       }
       c.next();
@@ -172,7 +176,7 @@ export class BTree {
   }
 
   cursor(): BTreeCursor {
-    return new LeafCursor(this);
+    return new LeafCursor(this, this.epoch);
   }
 
   /** Largest key, or undefined when the tree has no entries (empty leaves are skipped). */
@@ -262,17 +266,18 @@ export class BTree {
       const end = leaf.end;
       if (end + varintSize(k) + cell.length <= store.pageSize && at < 0xffff) {
         const page = store.write(pageNo);
-        forgetPageView(page);
         const pos = putVarint(page, end, k);
         page.set(cell, pos);
         page[2] = (at + 1) & 0xff;
         page[3] = (at + 1) >>> 8;
+        // The view stays current (grown in place when it is this writable buffer's own).
+        appendLeafCell(page, pageNo, leaf, page === src, key, end, pos, pos + cell.length);
         return;
       }
     }
     const d = composeLeaf(src, leaf, at, 0, key, cell);
     if (d.end <= store.pageSize) {
-      writeLeafFromDraft(store.write(pageNo), d, 0, d.count, leaf.link);
+      writeLeafFromDraft(store.write(pageNo), d, 0, d.count, leaf.link, pageNo);
       return;
     }
     this.splitLeaf(pageNo, leaf.link, d, at === leaf.count && leaf.link === 0);
@@ -291,7 +296,7 @@ export class BTree {
     }
     for (let p = parts - 1; p >= 0; p--) {
       const to = p + 1 < parts ? starts[p + 1]! : d.count;
-      writeLeafFromDraft(store.write(pages[p]!), d, starts[p]!, to, p + 1 < parts ? pages[p + 1]! : next);
+      writeLeafFromDraft(store.write(pages[p]!), d, starts[p]!, to, p + 1 < parts ? pages[p + 1]! : next, pages[p]!);
     }
     pages.shift();
     this.insertSeparators(seps, pages);

@@ -4,7 +4,7 @@
 // Does not sort: unsorted input is a caller bug (ERR_INTERNAL).
 import { DecentDBError, putVarint, varintSize } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import { compareKeys, keyDelta, normalizeKey } from './key.js';
 import { PAGE_HEADER_SIZE, PAGE_LEAF, forgetPageView, maxInlineValue } from './page-view.js';
 import { writeEmptyLeaf, writeHeader, writeInternal } from './page-writer.js';

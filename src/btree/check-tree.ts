@@ -4,7 +4,7 @@
 // Throws ERR_CORRUPTION naming the page; does not repair.
 import { corrupt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import { compareKeys } from './key.js';
 import { pageLimit, readPage } from './page-view.js';
 import { MAX_DEPTH } from './btree-cursor.js';

@@ -3,7 +3,7 @@
 // allocate/free with a freelist, commit/rollback/spillSafePoint), plus counters.
 // Not a pager: no file, no cache bound, no WAL. Used by btree tests and other layers' tests.
 import { DecentDBError, corrupt } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 
 export interface MemoryPageStoreOptions {
   /** Fill a writable image with 0xEE once it stops being valid (catches stale use). */

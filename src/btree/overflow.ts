@@ -6,7 +6,7 @@
 //    8   ..  chunk
 // Loops are caught with Brent's cycle detection, so a corrupt chain never hangs.
 import { corrupt, readU32, writeU32 } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import { pageLimit } from './page-view.js';
 
 const NEXT = 0;

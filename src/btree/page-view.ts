@@ -13,7 +13,7 @@
 //   internal: key varint | child varint
 import { ByteReader, corrupt, readU16, readU32 } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import { keyAdd } from './key.js';
 
 export const PAGE_TYPE = 0;
@@ -34,6 +34,21 @@ export function pageLimit(store: PageStore): number {
   return typeof c === 'number' ? c : 0xffffffff;
 }
 
+/** Spare slots in a leaf view's arrays, so appends in place rarely reallocate. */
+const APPEND_ROOM = 8;
+
+/** A leaf's cell index as a writer computed it (flags are always FLAG_DELTA_KEYS). @internal */
+export interface ViewParts {
+  readonly type: number;
+  readonly link: number;
+  /** Exactly the page's keys (its length is the cell count). */
+  readonly keys: U64[];
+  readonly cellOff: Int32Array;
+  readonly payOff: Int32Array;
+  readonly valOff: Int32Array;
+  readonly aux: Float64Array;
+}
+
 /**
  * The decoded cell index of one page image. For a leaf, `aux[i]` is the control varint; for an
  * internal page, the child page id. `cellOff[count]` is the end of the last cell.
@@ -42,18 +57,39 @@ export class PageView {
   readonly pageNo: number;
   readonly type: number;
   readonly flags: number;
-  readonly count: number;
+  /** Mutable only through appendLeafCell, on a view its writable buffer owns alone. */
+  count: number;
   readonly link: number;
   readonly keys: U64[];
+  /** Typed arrays may be longer than `count` (+1 for cellOff): room for in-place appends. */
   readonly cellOff: Int32Array;
   readonly payOff: Int32Array;
   readonly valOff: Int32Array;
   readonly aux: Float64Array;
   /** Header words, to detect a buffer whose bytes changed behind the cache. */
-  readonly h0: number;
+  h0: number;
   readonly h1: number;
 
-  constructor(pageNo: number, buf: Uint8Array, limit: number) {
+  /**
+   * Decodes `buf`, or, given `parts` (a writer that has just produced `buf` and knows its cell
+   * index), takes them as they are: no decoding, no bounds checks needed on our own output.
+   */
+  constructor(pageNo: number, buf: Uint8Array, limit: number, parts?: ViewParts) {
+    if (parts !== undefined) {
+      this.pageNo = pageNo;
+      this.type = parts.type;
+      this.flags = FLAG_DELTA_KEYS;
+      this.count = parts.keys.length;
+      this.link = parts.link;
+      this.keys = parts.keys;
+      this.cellOff = parts.cellOff;
+      this.payOff = parts.payOff;
+      this.valOff = parts.valOff;
+      this.aux = parts.aux;
+      this.h0 = readU32(buf, 0);
+      this.h1 = parts.link;
+      return;
+    }
     const type = buf[PAGE_TYPE]!;
     if (type !== PAGE_INTERNAL && type !== PAGE_LEAF) throw corrupt(pageNo, `bad B+Tree page type ${type}`);
     const flags = buf[FLAGS]!;
@@ -72,10 +108,11 @@ export class PageView {
     this.h0 = readU32(buf, 0);
     this.h1 = link;
     const keys: U64[] = new Array<U64>(count);
-    const cellOff = new Int32Array(count + 1);
-    const payOff = new Int32Array(count);
-    const valOff = leaf ? new Int32Array(count) : payOff;
-    const aux = new Float64Array(count);
+    const cap = leaf ? count + APPEND_ROOM : count;
+    const cellOff = new Int32Array(cap + 1);
+    const payOff = new Int32Array(cap);
+    const valOff = leaf ? new Int32Array(cap) : payOff;
+    const aux = new Float64Array(cap);
     const r = reader.reset(buf, PAGE_HEADER_SIZE, size, pageNo);
     const delta = flags === FLAG_DELTA_KEYS;
     let prev: U64 = 0;
@@ -249,6 +286,62 @@ export function viewOf(pageNo: number, buf: Uint8Array, limit: number): PageView
 /** Drops the cached view of a buffer about to be modified. */
 export function forgetPageView(buf: Uint8Array): void {
   cache.delete(buf);
+}
+
+/** Caches `v` as the view of `buf`, which a writer has just produced (never shared). @internal */
+export function installPageView(buf: Uint8Array, v: PageView): void {
+  if (cacheEnabled) cache.set(buf, v);
+}
+
+/** Offset just past the control varint read by the last leafControlAt call. */
+let ctlEnd = 0;
+
+/** Reads the control varint of the leaf cell whose payload starts at `pos`; sets `ctlEnd`. */
+function leafControlAt(buf: Uint8Array, pos: number): number {
+  let ctl = 0;
+  let mul = 1;
+  let b = 0x80;
+  while (b >= 0x80) {
+    b = buf[pos++]!;
+    ctl += (b & 0x7f) * mul;
+    mul *= 128;
+  }
+  ctlEnd = pos;
+  return ctl;
+}
+
+/**
+ * Keeps the cached view of leaf `page` current after one cell was appended in place at `cellStart`
+ * (key `key`, payload at `payStart`, cell end `cellEnd`) instead of decoding the page again.
+ * `v` is the view the insert descended through; `owned` says it was the view of `page` itself
+ * (a writable buffer's own view, so it may grow in place), else it is copied first.
+ */
+export function appendLeafCell(page: Uint8Array, pageNo: number, v: PageView, owned: boolean, key: U64, cellStart: number, payStart: number, cellEnd: number): void {
+  if (!cacheEnabled) return;
+  const n = v.count;
+  let w = v;
+  if (!owned || v.cellOff.length < n + 2) {
+    const cap = 2 * n + APPEND_ROOM;
+    const cellOff = new Int32Array(cap + 1);
+    const payOff = new Int32Array(cap);
+    const valOff = new Int32Array(cap);
+    const aux = new Float64Array(cap);
+    cellOff.set(v.cellOff.subarray(0, n + 1));
+    payOff.set(v.payOff.subarray(0, n));
+    valOff.set(v.valOff.subarray(0, n));
+    aux.set(v.aux.subarray(0, n));
+    w = new PageView(pageNo, page, 0, { type: PAGE_LEAF, link: v.link, keys: v.keys.slice(0, n), cellOff, payOff, valOff, aux });
+  }
+  const ctl = leafControlAt(page, payStart);
+  w.keys[n] = key;
+  w.cellOff[n] = cellStart;
+  w.payOff[n] = payStart;
+  w.valOff[n] = ctlEnd;
+  w.aux[n] = ctl;
+  w.cellOff[n + 1] = cellEnd;
+  w.count = n + 1;
+  w.h0 = readU32(page, 0);
+  cache.set(page, w);
 }
 
 /** Reads and decodes page `pageNo` of `store`. */

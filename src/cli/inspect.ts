@@ -2,16 +2,20 @@
  * `decentdb inspect`: reads a database file without opening an engine and returns one plain
  * object — header fields, every catalog record (decoded values, key order), every table's
  * columns string and rows (key order) — in the JSON value mapping the issue fixes. Reads the
- * main file only (no WAL replay yet); never writes. Format: spec/native-format.md §1.2–§1.9.
+ * committed state (WAL replayed, catalog-snapshot.ts) after checking the main file's header
+ * strictly; never writes. Format: spec/native-format.md §1.2–§1.9.
  */
 import { DecentDBError, corrupt, toHex } from '../util/index.js';
-import type { VfsFile } from '../vfs/index.js';
-import { decodeHeader, HEADER_SIZE } from '../pager/index.js';
+import type { Vfs, VfsFile } from '../vfs/index.js';
+import { decodeHeader, HEADER_SIZE, type DbHeader, type PageStore } from '../pager/index.js';
 import { BTree } from '../btree/index.js';
 import { Decimal, Timestamp, decodeRecord, overflowFor } from '../record/index.js';
 import type { OverflowReader, Value } from '../record/index.js';
 import { catalogEntryFromValues } from '../catalog/index.js';
+import { withSnapshot } from './catalog-snapshot.js';
 import { FilePageStore } from './file-page-store.js';
+
+type BoundedStore = PageStore & { readonly pageCount: number };
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
@@ -57,7 +61,7 @@ const cursorPage = (cursor: object, fallback: number): number => {
 };
 
 /** Every (page, record) of a tree in key order, decoded into JSON arrays. */
-function dumpTree(store: FilePageStore, root: number, overflow: OverflowReader, visit: (values: Value[], pageNo: number) => void): void {
+function dumpTree(store: BoundedStore, root: number, overflow: OverflowReader, visit: (values: Value[], pageNo: number) => void): void {
   if (root < 1 || root > store.pageCount) throw corrupt(root, `tree root out of range (file has ${store.pageCount} pages)`);
   const cursor = new BTree(store, root).cursor();
   const scratch: Value[] = [];
@@ -67,12 +71,33 @@ function dumpTree(store: FilePageStore, root: number, overflow: OverflowReader, 
   }
 }
 
-/** Inspects an open database file (see the file header). Damage → ERR_CORRUPTION with the page. */
+/**
+ * Inspects the database at `path`: the main file's header must be intact (no repair from the
+ * backup copy), then the committed state is read. Damage → ERR_CORRUPTION with the page.
+ */
+export function inspectDatabase(vfs: Vfs, path: string): InspectResult {
+  const file = vfs.open(path, { mode: 'open', readOnly: true });
+  try {
+    const head = new Uint8Array(HEADER_SIZE);
+    file.read(head, 0);
+    decodeHeader(head);
+  } finally {
+    file.close();
+  }
+  return withSnapshot(vfs, path, inspectStore);
+}
+
+/** Inspects the main file alone, ignoring any WAL (crash tests check what reached the file). */
 export function inspectFile(file: VfsFile): InspectResult {
   const head = new Uint8Array(HEADER_SIZE);
   file.read(head, 0);
   const h = decodeHeader(head);
   const store = new FilePageStore(file, h.pageSize);
+  return inspectStore(store, { ...h, pageCount: store.pageCount });
+}
+
+/** Inspects a committed snapshot (store bounded by its page count, header as committed). */
+export function inspectStore(store: BoundedStore, h: DbHeader): InspectResult {
   if (store.pageCount < 1) throw corrupt(1, 'file is shorter than one page');
   const overflow = overflowFor(store);
   const header: InspectHeader = {

@@ -10,7 +10,7 @@ import { parseExpression, printExpr } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
 import type { ColumnDef, TableDef } from '../catalog/index.js';
 import { castValue } from '../exec/index.js';
-import { addIndex, replaceTableDef, resolveForeignKey } from './ddl.js';
+import { addIndex, fillIndex, replaceTableDef, resolveForeignKey } from './ddl.js';
 import type { EngineContext } from './engine-context.js';
 import { renameColumnRefs } from './ast-rewrite.js';
 import { evaluateColumnDefault } from './row-expressions.js';
@@ -101,7 +101,7 @@ function addColumn(ctx: EngineContext, scope: WriteScope, table: TableInfo, col:
   const next = replaceTableDef(scope, table, def);
   if (c.unique) {
     const ix = addIndex(scope, next, { name: `uniq_${table.name}_${c.name}_idx`, columns: [c.name], unique: true, kind: 'btree', predicateSql: '' });
-    scope.rows.fillIndex(next, ix);
+    fillIndex(scope, next, ix);
   }
 }
 
@@ -160,13 +160,10 @@ function renameColumn(scope: WriteScope, table: TableInfo, from: string, to: str
     };
   });
   const checks = table.def.checks.map((k) => ({ name: k.name, expr: rename(k.expr) }));
-  const next = replaceTableDef(scope, table, { ...table.def, columns, checks });
-  for (const ix of next.indexes) {
-    if (!ix.def.columns.some((c) => c.toLowerCase() === old.name.toLowerCase())) continue;
-    const def = { ...ix.def, columns: ix.def.columns.map((c) => (c.toLowerCase() === old.name.toLowerCase() ? to : c)) };
-    ix.def = def;
-    scope.catalog.put({ kind: 'index', index: def });
-  }
+  const oldKey = old.name.toLowerCase();
+  const next = replaceTableDef(scope, table, { ...table.def, columns, checks }, (d) =>
+    d.columns.some((c) => c.toLowerCase() === oldKey) ? { ...d, columns: d.columns.map((c) => (c.toLowerCase() === oldKey ? to : c)) } : d,
+  );
   // Child tables referencing the renamed column follow it.
   for (const other of scope.schema.tables.values()) {
     const cols = other.def.columns;
@@ -187,7 +184,6 @@ function renameTable(scope: WriteScope, table: TableInfo, to: string): void {
   const next = replaceTableDef(scope, table, { ...table.def, name: to });
   next.triggers = table.triggers.map((t) => ({ ...t, table: to }));
   for (const t of next.triggers) scope.catalog.put({ kind: 'trigger', trigger: t });
-  for (const ix of next.indexes) scope.catalog.put({ kind: 'index', index: ix.def });
   for (const other of scope.schema.tables.values()) {
     if (!other.def.columns.some((c) => c.references?.table.toLowerCase() === oldName.toLowerCase())) continue;
     const cols = other.def.columns.map((c) => (c.references?.table.toLowerCase() === oldName.toLowerCase() ? { ...c, references: { ...c.references, table: to } } : c));
@@ -208,7 +204,7 @@ function addConstraint(scope: WriteScope, table: TableInfo, k: ast.TableConstrai
       verifyForeignKey(scope, next, pos);
       if (pos !== next.rowidColumn && !next.indexes.some((ix) => ix.def.columns[0]?.toLowerCase() === col.name.toLowerCase())) {
         const ix = addIndex(scope, next, { name: `fk_${table.name}_${col.name}_idx`, columns: [col.name], unique: false, kind: 'btree', predicateSql: '' });
-        scope.rows.fillIndex(next, ix);
+        fillIndex(scope, next, ix);
       }
       return;
     }
@@ -220,7 +216,7 @@ function addConstraint(scope: WriteScope, table: TableInfo, k: ast.TableConstrai
       });
       const name = k.name?.name ?? `uniq_${table.name}_${cols.join('_')}_idx`;
       const ix = addIndex(scope, table, { name, columns: cols, unique: true, kind: 'btree', predicateSql: '' });
-      scope.rows.fillIndex(table, ix);
+      fillIndex(scope, table, ix);
       scope.schemaChanged();
       return;
     }
@@ -274,6 +270,6 @@ function alterColumnType(ctx: EngineContext, scope: WriteScope, table: TableInfo
     const fresh = BTree.create(scope.txn);
     ix.def = { ...ix.def, rootPage: fresh.root };
     scope.catalog.put({ kind: 'index', index: ix.def });
-    scope.rows.fillIndex(next, ix);
+    fillIndex(scope, next, ix);
   }
 }

@@ -12,14 +12,14 @@ import type { Durability } from '../pager/index.js';
 import { BTree, compareKeys } from '../btree/index.js';
 import {
   decodeIndexEntry, decodeRecord, encodeIndexEntry, encodeRecord, indexEntryHasValue, indexKey,
-  rowidToKey, type SqlType, type Value,
+  keyToRowid, rowidToKey, type SqlType, type Value,
 } from '../record/index.js';
 import { assignCast, compareValues } from '../exec/index.js';
-import { parseExpression } from '../sql/index.js';
 import type { EngineContext } from './engine-context.js';
 import { fromJs, naturalType } from './js-values.js';
 import { rowsWhere } from './foreign-keys.js';
-import { compileRowExpr, type RowExpr } from './row-expressions.js';
+import { compileStoredExpr, type RowExpr } from './row-expressions.js';
+import { checkViolation } from './dml.js';
 import type { IndexInfo, TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
 
@@ -120,7 +120,9 @@ function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, inp
       target.insert(r.key, r.record, { unique: true });
     } catch (e) {
       if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') {
-        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey": rowid ${String(r.key)} already exists`, { table: table.name });
+        const col = table.rowidColumn >= 0 ? table.def.columns[table.rowidColumn]!.name : 'rowid';
+        const rowid = String(keyToRowid(r.key));
+        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey" on table "${table.name}": key (${col})=(${rowid}) already exists`, { table: table.name, column: col, value: rowid });
       }
       throw e;
     }
@@ -158,6 +160,9 @@ function rebuildIndex(scope: WriteScope, table: TableInfo, ix: IndexInfo, fresh:
   for (let ok = cursor.first(); ok; ok = cursor.next()) all.push({ key: cursor.key, entry: cursor.value().slice() });
   all.sort((a, b) => compareKeys(a.key, b.key));
   if (ix.def.unique) checkUniqueSorted(scope, table, ix, all);
+  let distinct = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || compareKeys(all[i]!.key, all[i - 1]!.key) !== 0) distinct++;
+  scope.schema.setIndexStats(ix.name, all.length, distinct);
   old.destroy();
   const built = BTree.bulkBuild(scope.txn, all.map((e) => [e.key, e.entry] as const));
   ix.def = { ...ix.def, rootPage: built.root };
@@ -175,7 +180,7 @@ function checkUniqueSorted(scope: WriteScope, table: TableInfo, ix: IndexInfo, s
     const same = ix.columnPositions.every((p) => a[p] !== null && b[p] !== null && compareValues(a[p]!, b[p]!, table.types[p]!) === 0);
     if (same) {
       const shown = ix.columnPositions.map((p) => String(a[p])).join(', ');
-      throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}": (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name });
+      throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name, value: shown });
     }
   }
 }
@@ -201,8 +206,8 @@ class RowPreparer {
       if (p < 0) throw new DecentDBError('ERR_SQL', `column "${c}" of relation "${table.name}" does not exist`, { column: c });
       return p;
     });
-    this.defaults = table.def.columns.map((c) => (c.defaultSql === undefined ? null : compileRowExpr(ctx, scope.schema, null, '', parseExpression(c.defaultSql), 'DEFAULT')));
-    this.checks = table.def.checks.map((k) => ({ name: k.name, expr: compileRowExpr(ctx, scope.schema, table, table.name, parseExpression(k.expr), 'CHECK') }));
+    this.defaults = table.def.columns.map((c) => (c.defaultSql === undefined ? null : compileStoredExpr(ctx, scope.schema, table, '', c.defaultSql, 'DEFAULT', false)));
+    this.checks = table.def.checks.map((k) => ({ name: k.name, expr: compileStoredExpr(ctx, scope.schema, table, table.name, k.expr, 'CHECK') }));
     this.fkColumns = table.def.columns.flatMap((c, i) => (c.references === undefined ? [] : [i]));
     this.next = scope.schema.nextRowId(scope.txn, table);
   }
@@ -230,6 +235,9 @@ class RowPreparer {
     if (t.rowidColumn >= 0 && row[t.rowidColumn] !== null) rowid = row[t.rowidColumn] as number | bigint;
     else {
       rowid = this.next;
+      if (typeof rowid === 'bigint' && rowid >= 1n << 63n) {
+        throw new DecentDBError('ERR_CONSTRAINT', `table "${t.name}" has no rowid left to assign: the largest rowid ${(1n << 63n) - 1n} is in use`, { table: t.name });
+      }
       if (t.rowidColumn >= 0) row[t.rowidColumn] = rowid;
     }
     this.next = successor(rowid, this.next);
@@ -240,7 +248,7 @@ class RowPreparer {
       }
     }
     for (const k of this.checks) {
-      if (k.expr(row, []) === false) throw new DecentDBError('ERR_CONSTRAINT', `new row for relation "${t.name}" violates check constraint "${k.name}"`, { table: t.name, constraint: k.name });
+      if (k.expr(row, []) === false) throw checkViolation(t, k.name, row);
     }
     for (const p of this.fkColumns) {
       const v = row[p]!;

@@ -5,11 +5,11 @@
  */
 import { DecentDBError, toDecentDBError } from '../util/index.js';
 import { MemoryVfs, type Vfs } from '../vfs/index.js';
-import type { CheckpointResult, Pager } from '../pager/index.js';
+import type { CheckpointResult, Durability, Pager, PagerStats } from '../pager/index.js';
 import { openPager } from '../wal/index.js';
 import { systemClock } from '../exec/index.js';
 import { parseScript } from '../sql/index.js';
-import { DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_PLAN_CACHE_SIZE, type DatabaseOptions } from './options.js';
+import { DEFAULT_GROUP_COMMIT_DELAY_MS, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_PLAN_CACHE_SIZE, type DatabaseOptions } from './options.js';
 import { Schema } from './schema.js';
 import { Session } from './session.js';
 import { Statement, type RowMode, type RunResult, type Row } from './statement.js';
@@ -43,6 +43,7 @@ export class Database {
       ...(o.pageSize !== undefined && { pageSize: o.pageSize }),
       ...(o.cacheSizeBytes !== undefined && { cacheBytes: o.cacheSizeBytes }),
       ...(o.durability !== undefined && { durability: o.durability }),
+      ...(o.groupCommitDelayMs !== undefined && { groupCommitMaxDelayMs: o.groupCommitDelayMs }),
       ...(o.checkpointBytes !== undefined && { checkpointThresholdBytes: o.checkpointBytes }),
       ...(o.readerTimeoutMs !== undefined && { readerTimeoutMs: o.readerTimeoutMs }),
       ...(o.maxWalBytesPerReader !== undefined && { maxWalBytesPerReader: o.maxWalBytesPerReader }),
@@ -58,7 +59,13 @@ export class Database {
       } finally {
         read.end();
       }
-      this.session = new Session(this.pager, schema, () => this.cache.clear());
+      // Statements hold only parsed SQL (plans are cached per schema object in query.ts), so the
+      // statement cache survives commits; DDL clears it to drop statements on dropped objects.
+      let cookie = schema.cookie;
+      this.session = new Session(this.pager, schema, (published) => {
+        if (published.cookie !== cookie) this.cache.clear();
+        cookie = published.cookie;
+      }, (durability) => this.afterCommit(durability));
     } catch (e) {
       this.pager.close();
       throw e;
@@ -72,9 +79,37 @@ export class Database {
       clock: o.clock === undefined ? systemClock : { nowMicros: () => o.clock!() * 1000 },
     };
     this.maxCache = o.planCacheSize ?? DEFAULT_PLAN_CACHE_SIZE;
+    this.durability = o.durability ?? 'full';
+    this.syncDelayMs = o.groupCommitDelayMs ?? DEFAULT_GROUP_COMMIT_DELAY_MS;
   }
 
   private readonly maxCache: number;
+  private readonly durability: Durability;
+  private readonly syncDelayMs: number;
+  /** Pending group-commit sync ('normal' durability), see afterCommit. */
+  private syncTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * 'normal' durability syncs the WAL at a commit only once enough commits or time have
+   * accumulated (pager, ADR-0003); the last commits of a burst would stay unsynced until the
+   * next commit, checkpoint or close. So after an unsynced 'normal' commit a timer syncs the
+   * WAL `syncDelayMs` later. The timer is unref'd in Node (it never keeps a process alive);
+   * close() cancels it after its own sync. 'off' never syncs at commit, by contract.
+   */
+  private afterCommit(override: Durability | undefined): void {
+    if ((override ?? this.durability) !== 'normal' || this.syncTimer !== null) return;
+    const timer = setTimeout(() => {
+      this.syncTimer = null;
+      if (this.closed) return;
+      try {
+        this.pager.syncWal();
+      } catch {
+        // The pager records the I/O failure; the next call on this Database reports ERR_IO.
+      }
+    }, this.syncDelayMs);
+    (timer as { unref?: () => void }).unref?.();
+    this.syncTimer = timer;
+  }
 
   /**
    * Opens (creating when missing) the database at `path`. `':memory:'` opens a private
@@ -113,7 +148,7 @@ export class Database {
     this.check();
     const statements = wrap(() => parseScript(sql));
     for (const parsed of statements) {
-      const stmt = new Statement(this.ctx, parsed.statement, sql.slice(parsed.start, parsed.end));
+      const stmt = new Statement(this.ctx, parsed.statement, sql.slice(parsed.start, parsed.end), sql);
       stmt.run();
     }
   }
@@ -193,17 +228,38 @@ export class Database {
     return wrap(() => this.pager.checkpoint());
   }
 
+  /**
+   * Statistics (issue 4): row counts are kept current in memory by every insert/delete and
+   * stored as `stats:table` records at close, in one small commit before the final checkpoint,
+   * when some count changed. (Not at `checkpoint()`: that would add a commit to a call that
+   * only copies pages.) Index statistics are measured when an index is built and kept in
+   * memory; a unique index counts one key per row.
+   */
+  private storeStats(): void {
+    if (this.session.inTransaction || !this.session.committedSchema.rowCountsStale) return;
+    this.session.write((scope) => scope.schema.storeRowCounts(scope.txn, scope.catalog));
+  }
+
   /** Rolls back an open transaction, checkpoints and closes the files. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.syncTimer !== null) clearTimeout(this.syncTimer);
+    this.syncTimer = null;
     if (this.session.inTransaction) this.session.rollback();
     this.cache.clear();
+    let failed: unknown = null;
+    try {
+      this.storeStats();
+    } catch (e) {
+      failed = e;
+    }
     wrap(() => this.pager.close());
+    if (failed !== null) throw toDecentDBError(failed);
   }
 
   /** Pager and cache counters (tests, benchmarks, diagnostics). */
-  stats(): ReturnType<Pager['stats']['valueOf']> {
+  stats(): PagerStats {
     return this.pager.stats;
   }
 

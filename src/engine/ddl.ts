@@ -214,7 +214,7 @@ export function createIndex(scope: WriteScope, stmt: ast.CreateIndexStmt): Index
   const predicateSql = stmt.where === null ? '' : printExpr(stmt.where);
   if (predicateSql !== '') throw sqlError('partial indexes are not supported');
   const info = addIndex(scope, table, { name, columns, unique: stmt.unique, kind, predicateSql });
-  if (kind === 'btree') scope.rows.fillIndex(table, info);
+  if (kind === 'btree') fillIndex(scope, table, info);
   scope.schemaChanged();
   return info;
 }
@@ -279,12 +279,14 @@ export function dropTable(scope: WriteScope, stmt: ast.DropTableStmt): void {
       new BTree(scope.txn, ix.def.rootPage).destroy();
       scope.catalog.remove({ kind: 'index', index: ix.def });
       scope.catalog.removeStats('index', ix.name);
+    scope.schema.indexStats.delete(ix.name.toLowerCase());
       scope.schema.indexes.delete(ix.name.toLowerCase());
     }
     for (const t of table.triggers) scope.catalog.remove({ kind: 'trigger', trigger: t });
     new BTree(scope.txn, table.def.rootPage).destroy();
     scope.catalog.remove({ kind: 'table', table: table.def });
     scope.catalog.removeStats('table', table.name);
+    scope.schema.storedRowCounts.delete(table.name.toLowerCase());
     scope.schema.tables.delete(table.name.toLowerCase());
   }
   scope.schemaChanged();
@@ -303,6 +305,7 @@ export function dropIndex(scope: WriteScope, stmt: ast.DropIndexStmt): void {
     scope.schema.indexes.delete(ix.name.toLowerCase());
     scope.catalog.remove({ kind: 'index', index: ix.def });
     scope.catalog.removeStats('index', ix.name);
+    scope.schema.indexStats.delete(ix.name.toLowerCase());
   }
   scope.schemaChanged();
 }
@@ -333,7 +336,7 @@ export function dropTrigger(scope: WriteScope, stmt: ast.DropTriggerStmt): void 
 }
 
 /** Replaces a table's definition (ALTER TABLE) and rewrites its record. */
-export function replaceTableDef(scope: WriteScope, table: TableInfo, def: TableDef): TableInfo {
+export function replaceTableDef(scope: WriteScope, table: TableInfo, def: TableDef, indexDef: (d: IndexDef) => IndexDef = (d) => d): TableInfo {
   const next = new TableInfo(def);
   next.indexes = [];
   next.triggers = table.triggers;
@@ -342,14 +345,26 @@ export function replaceTableDef(scope: WriteScope, table: TableInfo, def: TableD
   scope.schema.tables.delete(table.name.toLowerCase());
   scope.schema.tables.set(def.name.toLowerCase(), next);
   for (const ix of table.indexes) {
-    const info = new IndexInfo({ ...ix.def, table: def.name }, next);
+    const mapped = indexDef({ ...ix.def, table: def.name });
+    const info = new IndexInfo(mapped, next);
     next.indexes.push(info);
     scope.schema.indexes.set(info.name.toLowerCase(), info);
+    if (mapped.columns !== ix.def.columns || mapped.table !== ix.def.table) scope.catalog.put({ kind: 'index', index: mapped });
   }
-  if (def.name !== table.name) scope.catalog.remove({ kind: 'table', table: table.def });
+  if (def.name !== table.name) {
+    scope.catalog.remove({ kind: 'table', table: table.def });
+    scope.catalog.removeStats('table', table.name);
+    scope.schema.storedRowCounts.delete(table.name.toLowerCase());
+  }
   scope.catalog.put({ kind: 'table', table: def });
   scope.schemaChanged();
   return next;
+}
+
+/** Builds `ix` over the rows of `table` and stores its statistics (stats:index record). */
+export function fillIndex(scope: WriteScope, table: TableInfo, ix: IndexInfo): void {
+  const r = scope.rows.fillIndex(table, ix);
+  scope.schema.setIndexStats(ix.name, r.entries, r.distinctKeys);
 }
 
 export { foreignKey as resolveForeignKey, addIndex };

@@ -10,7 +10,7 @@
  * action runs (SQLite's default, non-recursive triggers); other triggers may nest up to
  * MAX_TRIGGER_DEPTH.
  */
-import { DecentDBError } from '../util/index.js';
+import { DecentDBError, toHex } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import { parse, parseExpression } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
@@ -19,7 +19,7 @@ import { assignCast } from '../exec/index.js';
 import type { EngineContext } from './engine-context.js';
 import { PendingForeignKeyChecks, referencingColumns, rowsWhere, stillReferenced, type RowRef } from './foreign-keys.js';
 import { naturalType } from './js-values.js';
-import { compileRowExpr, runSelectInScope, type RowExpr } from './row-expressions.js';
+import { compileRowExpr, compileStoredExpr, runSelectInScope, type RowExpr } from './row-expressions.js';
 import type { TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
 import type { Rowid } from './table-writer.js';
@@ -37,13 +37,15 @@ interface DmlRun {
   readonly ctx: EngineContext;
   readonly scope: WriteScope;
   readonly params: readonly Value[];
+  /** Text the statement's AST positions refer to (for error positions), when known. */
+  readonly sql: string | undefined;
   readonly fk: PendingForeignKeyChecks;
   readonly activeTriggers: Set<string>;
   readonly depth: number;
 }
 
-export function executeDml(ctx: EngineContext, scope: WriteScope, stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt, params: readonly Value[]): DmlResult {
-  const run: DmlRun = { ctx, scope, params, fk: new PendingForeignKeyChecks(), activeTriggers: new Set(), depth: 0 };
+export function executeDml(ctx: EngineContext, scope: WriteScope, stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt, params: readonly Value[], sql?: string): DmlResult {
+  const run: DmlRun = { ctx, scope, params, sql, fk: new PendingForeignKeyChecks(), activeTriggers: new Set(), depth: 0 };
   const result = dispatch(run, stmt);
   run.fk.verify(scope);
   return result;
@@ -78,6 +80,8 @@ function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
   let changes = 0;
   let lastRowid: Rowid = 0;
   const fired: Value[][] = [];
+  /** Rowids this statement inserted or updated (ON CONFLICT DO UPDATE may not hit them again). */
+  const touched = new Set<number | bigint>();
 
   const handleRow = (source: readonly Value[], sourceTypes: readonly (SqlType | undefined)[]): void => {
     const row = new Array<Value>(table.types.length).fill(null);
@@ -85,7 +89,7 @@ function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
     for (let i = 0; i < targets.length; i++) {
       const pos = targets[i]!;
       const v = source[i];
-      if (v === DEFAULT_MARK) continue;
+      if (v === undefined || v === DEFAULT_MARK) continue; // DEFAULT VALUES / VALUES shorter than the column list
       const col = table.def.columns[pos]!;
       if (col.generatedSql !== undefined && v !== null) throw new DecentDBError('ERR_SQL', `cannot insert a non-DEFAULT value into column "${col.name}"`, { column: col.name });
       row[pos] = castInto(run, v as Value, sourceTypes[i], table, pos);
@@ -96,8 +100,13 @@ function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
     if (conflict !== null) {
       const existing = conflict.find(row);
       if (existing !== undefined) {
+        if (conflict.updates && touched.has(rowidKey(existing.rowid))) {
+          // Postgres: the outcome would depend on the order of the proposed rows.
+          throw new DecentDBError('ERR_SQL', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { table: table.name });
+        }
         const updated = conflict.apply(existing, row, checks, generated);
         if (updated !== undefined) {
+          touched.add(rowidKey(updated.rowid));
           changes++;
           if (returning !== null) out.push(returning.map((r) => r(updated.row, run.params)));
         }
@@ -107,6 +116,7 @@ function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
     runChecks(table, checks, row, run.params);
     childForeignKeys(run, table, row, null);
     const rowid = scope.rows.insert(table, row);
+    if (conflict?.updates === true) touched.add(rowidKey(rowid));
     lastRowid = rowid;
     changes++;
     if (returning !== null) out.push(returning.map((r) => r(row, run.params)));
@@ -143,6 +153,7 @@ function forEachSourceRow(
       const types: (SqlType | undefined)[] = [];
       for (const exprs of src.body.rows) {
         if (exprs.length > targets.length) throw new DecentDBError('ERR_SQL', 'INSERT has more expressions than target columns');
+        if (exprs.length < targets.length && stmt.columns.length > 0) throw new DecentDBError('ERR_SQL', 'INSERT has more target columns than expressions');
         const values: Value[] = [];
         types.length = 0;
         for (const e of exprs) {
@@ -163,16 +174,17 @@ function forEachSourceRow(
         return sql === undefined ? ({ kind: 'null' } as ast.Expr) : parseExpression(sql);
       }),
     );
-    runQuery(run, { ...src, body: { kind: 'values', rows } }, targets.length, each);
+    runQuery(run, { ...src, body: { kind: 'values', rows } }, targets.length, stmt.columns.length > 0, each);
     return;
   }
-  runQuery(run, src, targets.length, each);
+  runQuery(run, src, targets.length, stmt.columns.length > 0, each);
 }
 
-function runQuery(run: DmlRun, query: ast.SelectStmt, width: number, each: (row: readonly Value[], types: readonly (SqlType | undefined)[]) => void): void {
-  const cursor = runSelectInScope(run.ctx, run.scope, query, run.params);
+function runQuery(run: DmlRun, query: ast.SelectStmt, width: number, exactWidth: boolean, each: (row: readonly Value[], types: readonly (SqlType | undefined)[]) => void): void {
+  const cursor = runSelectInScope(run.ctx, run.scope, query, run.params, run.sql);
   try {
     if (cursor.columns.length > width) throw new DecentDBError('ERR_SQL', 'INSERT has more expressions than target columns');
+    if (exactWidth && cursor.columns.length < width) throw new DecentDBError('ERR_SQL', 'INSERT has more target columns than expressions');
     const types = cursor.columns.map((c) => c.type);
     const rows: Value[][] = [];
     for (let r = cursor.next(); r !== undefined; r = cursor.next()) rows.push(r.slice());
@@ -262,7 +274,7 @@ class ColumnDefaults {
     let c = this.compiled[pos];
     if (c === undefined) {
       const sql = this.table.def.columns[pos]!.defaultSql;
-      c = sql === undefined ? null : compileRowExpr(this.run.ctx, this.run.scope.schema, null, '', parseExpression(sql), 'DEFAULT');
+      c = sql === undefined ? null : compileStoredExpr(this.run.ctx, this.run.scope.schema, this.table, '', sql, 'DEFAULT', false);
       this.compiled[pos] = c;
     }
     if (c === null) return null;
@@ -279,15 +291,25 @@ interface CompiledCheck {
 }
 
 function compileChecks(run: DmlRun, table: TableInfo, alias: string): CompiledCheck[] {
-  return table.def.checks.map((k) => ({ name: k.name, expr: compileRowExpr(run.ctx, run.scope.schema, table, alias, parseExpression(k.expr), 'CHECK') }));
+  return table.def.checks.map((k) => ({ name: k.name, expr: compileStoredExpr(run.ctx, run.scope.schema, table, alias, k.expr, 'CHECK') }));
 }
 
 function runChecks(table: TableInfo, checks: readonly CompiledCheck[], row: Value[], params: readonly Value[]): void {
   for (const c of checks) {
     if (c.expr(row, params) === false) {
-      throw new DecentDBError('ERR_CONSTRAINT', `new row for relation "${table.name}" violates check constraint "${c.name}"`, { table: table.name, constraint: c.name });
+      throw checkViolation(table, c.name, row);
     }
   }
+}
+
+/** ERR_CONSTRAINT for a CHECK that evaluated to FALSE, with the failing row (Postgres's DETAIL). */
+export function checkViolation(table: TableInfo, constraint: string, row: readonly Value[]): DecentDBError {
+  const shown = row.map((v) => (v === null ? 'null' : v instanceof Uint8Array ? `\\x${toHex(v)}` : String(v))).join(', ');
+  return new DecentDBError('ERR_CONSTRAINT', `new row for relation "${table.name}" violates check constraint "${constraint}": failing row contains (${shown})`, {
+    table: table.name,
+    constraint,
+    row: shown,
+  });
 }
 
 interface CompiledGenerated {
@@ -300,7 +322,7 @@ function compileGenerated(run: DmlRun, table: TableInfo, alias: string): Compile
   const out: CompiledGenerated[] = [];
   table.def.columns.forEach((c, pos) => {
     if (c.generatedSql === undefined) return;
-    const expr = compileRowExpr(run.ctx, run.scope.schema, table, alias, parseExpression(c.generatedSql), 'GENERATED');
+    const expr = compileStoredExpr(run.ctx, run.scope.schema, table, alias, c.generatedSql, 'GENERATED');
     out.push({ pos, type: expr.type, expr });
   });
   return out;
@@ -384,6 +406,11 @@ class ConflictHandler {
     }
   }
 
+  /** True for DO UPDATE. */
+  get updates(): boolean {
+    return this.clause.action.kind === 'update';
+  }
+
   find(row: readonly Value[]): RowRef | undefined {
     for (const cols of this.positions) {
       if (cols.some((p) => row[p] === null)) continue;
@@ -406,6 +433,11 @@ class ConflictHandler {
   }
 }
 
+/** A Set key for a rowid (numbers and bigints of the same value coincide). */
+function rowidKey(r: Rowid): number | bigint {
+  return typeof r === 'bigint' && r >= -9007199254740991n && r <= 9007199254740991n ? Number(r) : r;
+}
+
 function sameKey(a: Value, b: Value): boolean {
   if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return BigInt(a as bigint) === BigInt(b as bigint) || a === b;
@@ -415,23 +447,17 @@ function sameKey(a: Value, b: Value): boolean {
 // ---------------------------------------------------------------------------------------------
 // UPDATE and DELETE
 
+/** The target-row query of each UPDATE/DELETE statement, kept so its plan is cached (query.ts). */
+const targetQueries = new WeakMap<ast.UpdateStmt | ast.DeleteStmt, { table: string; query: ast.SelectStmt }>();
+
 /** Rows of the target selected by WHERE: (rowid, full row, extra select values). */
-function targetRows(run: DmlRun, table: TableInfo, alias: string, where: ast.Expr | null, extra: readonly ast.Expr[]): { ref: RowRef; extra: Value[] }[] {
-  const tableRef: ast.TableRef = { kind: 'table', name: { name: table.name, quoted: true }, alias: { name: alias, quoted: true } };
-  const items: ast.SelectItem[] = [
-    { kind: 'selectExpr', expr: { kind: 'column', table: { name: alias, quoted: true }, name: { name: 'ctid', quoted: false } }, alias: null },
-    { kind: 'allColumns', table: { name: alias, quoted: true } },
-    ...extra.map((e): ast.SelectItem => ({ kind: 'selectExpr', expr: e, alias: null })),
-  ];
-  const query: ast.SelectStmt = {
-    kind: 'select',
-    with: [],
-    body: { kind: 'selectCore', distinct: false, items, from: [tableRef], where, groupBy: [], having: null },
-    orderBy: [],
-    limit: null,
-    offset: null,
-  };
-  const cursor = runSelectInScope(run.ctx, run.scope, query, run.params);
+function targetRows(run: DmlRun, stmt: ast.UpdateStmt | ast.DeleteStmt, table: TableInfo, alias: string, where: ast.Expr | null, extra: readonly ast.Expr[]): { ref: RowRef; extra: Value[] }[] {
+  let cached = targetQueries.get(stmt);
+  if (cached === undefined || cached.table !== table.name) {
+    cached = { table: table.name, query: targetQuery(table, alias, where, extra) };
+    targetQueries.set(stmt, cached);
+  }
+  const cursor = runSelectInScope(run.ctx, run.scope, cached.query, run.params, run.sql);
   const out: { ref: RowRef; extra: Value[] }[] = [];
   const width = table.types.length;
   try {
@@ -442,6 +468,24 @@ function targetRows(run: DmlRun, table: TableInfo, alias: string, where: ast.Exp
     cursor.close();
   }
   return out;
+}
+
+/** `SELECT alias.ctid, alias.*, extra… FROM table alias WHERE where` (the lead's ctid column). */
+function targetQuery(table: TableInfo, alias: string, where: ast.Expr | null, extra: readonly ast.Expr[]): ast.SelectStmt {
+  const tableRef: ast.TableRef = { kind: 'table', name: { name: table.name, quoted: true }, alias: { name: alias, quoted: true } };
+  const items: ast.SelectItem[] = [
+    { kind: 'selectExpr', expr: { kind: 'column', table: { name: alias, quoted: true }, name: { name: 'ctid', quoted: false } }, alias: null },
+    { kind: 'allColumns', table: { name: alias, quoted: true } },
+    ...extra.map((e): ast.SelectItem => ({ kind: 'selectExpr', expr: e, alias: null })),
+  ];
+  return {
+    kind: 'select',
+    with: [],
+    body: { kind: 'selectCore', distinct: false, items, from: [tableRef], where, groupBy: [], having: null },
+    orderBy: [],
+    limit: null,
+    offset: null,
+  };
 }
 
 function update(run: DmlRun, stmt: ast.UpdateStmt): DmlResult {
@@ -458,7 +502,7 @@ function update(run: DmlRun, stmt: ast.UpdateStmt): DmlResult {
   });
   const defaults = new ColumnDefaults(run, table);
   const exprs = assignments.filter((a) => a.expr.kind !== 'default').map((a) => a.expr);
-  const targets = targetRows(run, table, alias, stmt.where, exprs);
+  const targets = targetRows(run, stmt, table, alias, stmt.where, exprs);
   const types = exprTypes(run, table, alias, exprs);
   const checks = compileChecks(run, table, alias);
   const generated = compileGenerated(run, table, alias);
@@ -506,7 +550,7 @@ function remove(run: DmlRun, stmt: ast.DeleteStmt): DmlResult {
   const table = scope.schema.table(stmt.table.name);
   if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.DELETE, () => 1);
   const alias = stmt.alias?.name ?? table.name;
-  const targets = targetRows(run, table, alias, stmt.where, []);
+  const targets = targetRows(run, stmt, table, alias, stmt.where, []);
   const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
   const out: Value[][] = [];
   for (const { ref } of targets) {
@@ -591,17 +635,25 @@ function fireTriggers(run: DmlRun, table: TableInfo, event: number, rows: number
   }
 }
 
+/** Parsed trigger actions (parsed once per catalog record; their plans are cached in turn). */
+const triggerActions = new WeakMap<TriggerDef, ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt>();
+
 function runTrigger(run: DmlRun, trigger: TriggerDef): void {
   const key = `${trigger.table}:${trigger.name}`.toLowerCase();
   if (run.activeTriggers.has(key)) return;
   if (run.depth >= MAX_TRIGGER_DEPTH) throw new DecentDBError('ERR_SQL', `trigger "${trigger.name}" nests deeper than ${MAX_TRIGGER_DEPTH} levels`);
-  const action = parse(trigger.actionSql);
-  if (action.kind !== 'insert' && action.kind !== 'update' && action.kind !== 'delete') {
-    throw new DecentDBError('ERR_SQL', `trigger "${trigger.name}" action must be INSERT, UPDATE or DELETE`, { trigger: trigger.name });
+  let action = triggerActions.get(trigger);
+  if (action === undefined) {
+    const parsed = parse(trigger.actionSql);
+    if (parsed.kind !== 'insert' && parsed.kind !== 'update' && parsed.kind !== 'delete') {
+      throw new DecentDBError('ERR_SQL', `trigger "${trigger.name}" action must be INSERT, UPDATE or DELETE`, { trigger: trigger.name });
+    }
+    action = parsed;
+    triggerActions.set(trigger, action);
   }
   run.activeTriggers.add(key);
   try {
-    dispatch({ ...run, params: [], depth: run.depth + 1 }, action);
+    dispatch({ ...run, params: [], sql: trigger.actionSql, depth: run.depth + 1 }, action);
   } finally {
     run.activeTriggers.delete(key);
   }
@@ -626,6 +678,6 @@ function countSourceRows(run: DmlRun, stmt: ast.InsertStmt): number {
   if (stmt.source === null) return 1;
   if (stmt.source.body.kind === 'values') return stmt.source.body.rows.length;
   let n = 0;
-  runQuery(run, stmt.source, Number.MAX_SAFE_INTEGER, () => n++);
+  runQuery(run, stmt.source, Number.MAX_SAFE_INTEGER, false, () => n++);
   return n;
 }

@@ -16,6 +16,11 @@ export interface DatabaseOptions {
   readonly cacheSizeBytes?: number;
   /** Default commit durability: 'full' (default), 'normal' (group commit) or 'off'. */
   readonly durability?: Durability;
+  /**
+   * 'normal' durability: the WAL is synced at most this many ms after an unsynced commit (at a
+   * later commit, or by a timer the Database sets; default 50).
+   */
+  readonly groupCommitDelayMs?: number;
   /** Automatic checkpoint once the WAL grew by this many bytes (default 8 MiB). */
   readonly checkpointBytes?: number;
   /** Abort read snapshots older than this (default 300 000 ms). */
@@ -35,3 +40,4 @@ export interface DatabaseOptions {
 
 export const DEFAULT_MEMORY_BUDGET_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_PLAN_CACHE_SIZE = 256;
+export const DEFAULT_GROUP_COMMIT_DELAY_MS = 50;

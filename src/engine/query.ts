@@ -49,21 +49,31 @@ export function plannerSchema(schema: Schema): PlannerSchema {
     rowCount: (table) => schema.table(table)?.rowCount,
     distinctKeys: (index) => {
       const s = schema.indexStats.get(index.toLowerCase());
-      return s === undefined || typeof s.distinctKeyCount !== 'number' ? undefined : s.distinctKeyCount;
+      if (s !== undefined && typeof s.distinctKeyCount === 'number') return s.distinctKeyCount;
+      // A unique index has (about) one key per row.
+      const ix = schema.indexes.get(index.toLowerCase());
+      return ix?.def.unique === true ? schema.table(ix.def.table)?.rowCount : undefined;
     },
   };
   adapters.set(schema, a);
   return a;
 }
 
-const plans = new WeakMap<ast.SelectStmt, { schema: Schema; plan: PhysicalPlan }>();
+const plans = new WeakMap<ast.SelectStmt, { structure: object; plan: PhysicalPlan }>();
 
-/** The plan of `stmt` for `schema`, cached until the schema version changes. */
+/** Plans built by planFor since start (tests assert plan-cache hits with it). @internal */
+export const planCounters = { built: 0 };
+
+/**
+ * The plan of `stmt` for `schema`, cached until the schema's structure changes (DDL or a
+ * moved root page; Schema.structure). Row-count hints do not invalidate it.
+ */
 export function planFor(stmt: ast.SelectStmt, schema: Schema, sql?: string): PhysicalPlan {
   const hit = plans.get(stmt);
-  if (hit !== undefined && hit.schema === schema) return hit.plan;
+  if (hit !== undefined && hit.structure === schema.structure) return hit.plan;
   const plan = planSelect(stmt, plannerSchema(schema), sql === undefined ? {} : { sql });
-  plans.set(stmt, { schema, plan });
+  planCounters.built++;
+  plans.set(stmt, { structure: schema.structure, plan });
   return plan;
 }
 
@@ -84,10 +94,10 @@ export function execContext(ctx: EngineContext, store: PageStore, params: readon
 }
 
 /** Runs a SELECT of a statement (outside DML). */
-export function openQuery(ctx: EngineContext, stmt: ast.SelectStmt, params: readonly Value[], describeOnly: boolean): QueryCursor {
+export function openQuery(ctx: EngineContext, stmt: ast.SelectStmt, params: readonly Value[], describeOnly: boolean, sql?: string): QueryCursor {
   const session = ctx.session;
   const schema = session.schema;
-  const plan = planFor(stmt, schema);
+  const plan = planFor(stmt, schema, sql);
   if (describeOnly) return { columns: plan.columns, next: () => undefined, close: () => undefined };
   const write = session.writeTransaction;
   const read = write === null ? ctx.pager.beginRead() : null;
@@ -132,18 +142,18 @@ function cursorOver(plan: PhysicalPlan, rows: ReturnType<typeof execute>, releas
 }
 
 /** A SELECT run inside a write statement (INSERT … SELECT, UPDATE/DELETE targets). */
-export function runSelectInScope(ctx: EngineContext, scope: WriteScope, stmt: ast.SelectStmt, params: readonly Value[]): QueryCursor {
-  const plan = planSelect(stmt, plannerSchema(scope.schema));
+export function runSelectInScope(ctx: EngineContext, scope: WriteScope, stmt: ast.SelectStmt, params: readonly Value[], sql?: string): QueryCursor {
+  const plan = planFor(stmt, scope.schema, sql);
   const rows = execute(plan, execContext(ctx, scope.txn, params));
   return cursorOver(plan, rows, () => undefined);
 }
 
 /** EXPLAIN [ANALYZE] SELECT …: the plan as text lines (ANALYZE also runs it and counts). */
-export function explainStatement(ctx: EngineContext, stmt: ast.ExplainStmt, params: readonly Value[]): Value[] {
+export function explainStatement(ctx: EngineContext, stmt: ast.ExplainStmt, params: readonly Value[], sql?: string): Value[] {
   const inner = stmt.statement;
   if (inner.kind !== 'select') throw new DecentDBError('ERR_SQL', 'EXPLAIN supports SELECT statements only');
   const schema = ctx.session.schema;
-  const plan = planFor(inner, schema);
+  const plan = planFor(inner, schema, sql);
   const lines: Value[] = explain(plan);
   if (stmt.analyze) {
     const write = ctx.session.writeTransaction;
@@ -162,8 +172,8 @@ export function explainStatement(ctx: EngineContext, stmt: ast.ExplainStmt, para
 }
 
 /** Output column names of a view's query and the relations it reads. */
-export function viewColumns(ctx: EngineContext, query: ast.SelectStmt): { columns: string[]; dependencies: string[] } {
-  const plan = planSelect(query, plannerSchema(ctx.session.schema));
+export function viewColumns(ctx: EngineContext, query: ast.SelectStmt, sql?: string): { columns: string[]; dependencies: string[] } {
+  const plan = planSelect(query, plannerSchema(ctx.session.schema), sql === undefined ? {} : { sql });
   const deps = new Set<string>();
   collectTables(query, deps);
   return { columns: plan.columns.map((c) => c.name), dependencies: [...deps] };

@@ -6,9 +6,9 @@
 import { DecentDBError } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { Expr } from '../sql/index.js';
-import type { ColumnDef } from '../catalog/index.js';
+import type { ColumnDef, TableDef } from '../catalog/index.js';
 import { parseExpression } from '../sql/index.js';
-import { bindRowExpr, type RowRelation } from '../planner/bind-row-expr.js';
+import { bindRowExpr, type BoundRowExpr, type RowRelation } from '../planner/index.js';
 import { assignCast, compileExpr, newEnv, type Compiled } from '../exec/index.js';
 import type { PageStore } from '../pager/index.js';
 import type { EngineContext } from './engine-context.js';
@@ -42,7 +42,10 @@ export function compileRowExpr(
     relations.push({ alias, columns });
     if (withExcluded) relations.push({ alias: 'excluded', columns });
   }
-  const bound = bindRowExpr(expr, plannerSchema(schema), relations, clause);
+  return compileBound(ctx, bindRowExpr(expr, plannerSchema(schema), relations, clause), clause, store);
+}
+
+function compileBound(ctx: EngineContext, bound: BoundRowExpr, clause: string, store: PageStore | undefined): RowExpr {
   let lastParams: readonly Value[] | null = null;
   let fn: Compiled | null = null;
   const target = store ?? ctx.session.writeTransaction;
@@ -56,6 +59,30 @@ export function compileRowExpr(
   }) as RowExpr;
   Object.defineProperty(call, 'type', { value: bound.expr.type });
   return call;
+}
+
+/** Parsed and bound stored expressions, per table definition (a new TableDef after any DDL). */
+const storedCache = new WeakMap<TableDef, Map<string, BoundRowExpr>>();
+
+/**
+ * compileRowExpr for an expression stored in the catalog (CHECK, DEFAULT, GENERATED text) of
+ * `table`: parsing and binding are done once per TableDef object, so repeated executions of
+ * a statement only compile. `columns` false binds without the table's columns (DEFAULT).
+ */
+export function compileStoredExpr(ctx: EngineContext, schema: Schema, table: TableInfo, alias: string, sql: string, clause: string, columns = true): RowExpr {
+  let cache = storedCache.get(table.def);
+  if (cache === undefined) {
+    cache = new Map();
+    storedCache.set(table.def, cache);
+  }
+  const key = `${clause}\u0000${columns ? alias : ''}\u0000${sql}`;
+  let bound = cache.get(key);
+  if (bound === undefined) {
+    const relations: RowRelation[] = columns ? [{ alias, columns: table.def.columns.map((c) => ({ name: c.name, type: c.type })) }] : [];
+    bound = bindRowExpr(parseExpression(sql), plannerSchema(schema), relations, clause);
+    cache.set(key, bound);
+  }
+  return compileBound(ctx, bound, clause, undefined);
 }
 
 /** The value a column gets when an ALTER TABLE … ADD COLUMN fills existing rows. */

@@ -6,8 +6,8 @@
  * that changes the schema works on a copy (`clone`) so rollback simply drops it.
  */
 import { DecentDBError } from '../util/index.js';
-import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import { u64FromBigInt, type U64 } from '../util/index.js';
+import type { PageStore } from '../pager/index.js';
 import { BTree } from '../btree/index.js';
 import type { SqlType } from '../record/index.js';
 import { keyToRowid, overflowFor } from '../record/index.js';
@@ -74,6 +74,14 @@ export class Schema {
   /** INSTEAD OF triggers, which belong to views. */
   readonly viewTriggers: TriggerDef[] = [];
   readonly indexStats = new Map<string, { entryCount: U64 | number; distinctKeyCount: U64 | number }>();
+  /**
+   * Identity of this schema's structure (tables, columns, indexes, views, triggers, root
+   * pages). A clone shares it until its transaction changes the structure (session.ts gives
+   * the clone a fresh token then), so plans cached by token survive row-only transactions.
+   */
+  structure: object = {};
+  /** Row counts as last stored in `stats:table` records (lower-cased table name → count). */
+  readonly storedRowCounts = new Map<string, number>();
 
   constructor(
     /** Root page of the catalog tree. */
@@ -133,7 +141,10 @@ export class Schema {
     }
     for (const [name, rows] of tableStats) {
       const t = schema.tables.get(name);
-      if (t !== undefined && typeof rows === 'number') t.rowCount = rows;
+      if (t !== undefined && typeof rows === 'number') {
+        t.rowCount = rows;
+        schema.storedRowCounts.set(name, rows);
+      }
     }
     return schema;
   }
@@ -141,6 +152,7 @@ export class Schema {
   /** A deep-enough copy for a transaction that changes the schema. */
   clone(): Schema {
     const s = new Schema(this.catalogRoot, this.cookie);
+    s.structure = this.structure;
     for (const [k, t] of this.tables) {
       const copy = new TableInfo(t.def);
       copy.nextRowId = t.nextRowId;
@@ -158,7 +170,51 @@ export class Schema {
     for (const [k, v] of this.views) s.views.set(k, v);
     s.viewTriggers.push(...this.viewTriggers);
     for (const [k, v] of this.indexStats) s.indexStats.set(k, v);
+    for (const [k, v] of this.storedRowCounts) s.storedRowCounts.set(k, v);
     return s;
+  }
+
+  /**
+   * Takes the advisory hints (row counts, next rowids, index stats) of `copy`, a clone of this
+   * schema whose transaction changed no structure (session.ts invariant 1).
+   */
+  adoptHints(copy: Schema): void {
+    for (const [k, t] of this.tables) {
+      const c = copy.tables.get(k);
+      if (c === undefined) continue;
+      t.rowCount = c.rowCount;
+      t.nextRowId = c.nextRowId;
+    }
+    for (const [k, v] of copy.indexStats) this.indexStats.set(k, v);
+    for (const [k, v] of copy.storedRowCounts) this.storedRowCounts.set(k, v);
+  }
+
+  /**
+   * Writes `stats:table` records (format §1.8, ADR-0112) for tables whose row count changed
+   * since it was last stored; a table whose count is unknown (a file from another writer
+   * without stats) is counted once here. Returns the number of records written.
+   */
+  storeRowCounts(store: PageStore, catalog: CatalogWriter): number {
+    let written = 0;
+    for (const [k, t] of this.tables) {
+      if (t.rowCount === undefined) t.rowCount = countEntries(new BTree(store, t.def.rootPage));
+      if (this.storedRowCounts.get(k) === t.rowCount) continue;
+      catalog.put({ kind: 'tableStats', stats: { name: k, rowCount: t.rowCount } });
+      this.storedRowCounts.set(k, t.rowCount);
+      written++;
+    }
+    return written;
+  }
+
+  /** True when some table's row count differs from its stored `stats:table` record. */
+  get rowCountsStale(): boolean {
+    for (const [k, t] of this.tables) if (t.rowCount === undefined || this.storedRowCounts.get(k) !== t.rowCount) return true;
+    return false;
+  }
+
+  /** Records an index's entry and distinct-key counts, measured at a (re)build (kept in memory). */
+  setIndexStats(index: string, entryCount: number, distinctKeyCount: number): void {
+    this.indexStats.set(index.toLowerCase(), { entryCount, distinctKeyCount });
   }
 
   table(name: string): TableInfo | undefined {
@@ -172,16 +228,48 @@ export class Schema {
     return t;
   }
 
-  /** The next rowid of `table`: max(stored hint, largest key + 1), computed once per schema. */
+  /**
+   * The next rowid of `table`: max(stored hint, largest non-negative rowid + 1, 1), computed
+   * once per TableInfo. Negative rowids are keys ≥ 2^63 and sort after every positive one, so
+   * when the last key is negative the largest positive key is found by a binary search of seeks.
+   */
   nextRowId(store: PageStore, table: TableInfo): number | bigint {
     if (table.nextRowId === undefined) {
-      const last = new BTree(store, table.def.rootPage).lastKey();
-      const fromTree = last === undefined ? 1 : nextAfter(keyToRowid(last));
+      const last = largestNonNegativeRowid(new BTree(store, table.def.rootPage));
+      const fromTree = last === undefined ? 1 : nextAfter(last);
       const hint = table.def.nextRowId;
       table.nextRowId = typeof hint === 'number' && typeof fromTree === 'number' ? Math.max(hint, fromTree) : BigInt(hint) > BigInt(fromTree) ? hint : fromTree;
     }
     return table.nextRowId;
   }
+}
+
+function countEntries(tree: BTree): number {
+  let n = 0;
+  const cursor = tree.cursor();
+  for (let ok = cursor.first(); ok; ok = cursor.next()) n++;
+  return n;
+}
+
+const SIGN_KEY = 1n << 63n;
+
+/** The largest rowid ≥ 0 stored in `tree` (table trees are keyed by rowidToKey), or undefined. */
+function largestNonNegativeRowid(tree: BTree): number | bigint | undefined {
+  const last = tree.lastKey();
+  if (last === undefined) return undefined;
+  if (BigInt(last) < SIGN_KEY) return keyToRowid(last);
+  // Largest m in [0, 2^63) such that some key in [m, 2^63) exists; the key at seek(m) is it.
+  const cursor = tree.cursor();
+  const positiveAt = (m: bigint): U64 | undefined => (cursor.seek(u64FromBigInt(m)) && BigInt(cursor.key) < SIGN_KEY ? cursor.key : undefined);
+  if (positiveAt(0n) === undefined) return undefined;
+  let lo = 0n;
+  let hi = SIGN_KEY - 1n;
+  while (lo < hi) {
+    const mid = (lo + hi + 1n) >> 1n;
+    if (positiveAt(mid) !== undefined) lo = mid;
+    else hi = mid - 1n;
+  }
+  return keyToRowid(positiveAt(lo)!);
 }
 
 function nextAfter(rowid: number | bigint): number | bigint {

@@ -7,9 +7,12 @@
  *   EXPLICIT ──statement fails──▶ EXPLICIT (statement savepoint rolled back, schema reloaded)
  *
  * Invariants:
- *  1. The committed Schema object is never mutated: a write transaction works on a clone,
- *     published (`db.schema = …`) only after the pager commit succeeded. Plans and iterators
- *     holding the committed schema therefore stay consistent with their snapshot.
+ *  1. The committed Schema object is never mutated structurally: a write transaction works on
+ *     a clone, published only after the pager commit succeeded, and only when the transaction
+ *     changed the structure (DDL or a table/index root page). Otherwise the committed object
+ *     stays (cached plans stay valid) and only its advisory hints — row counts and next rowids
+ *     — are copied back from the clone. Plans and iterators holding the committed schema
+ *     therefore stay consistent with their snapshot.
  *  2. Every write statement runs inside a pager savepoint; on failure the savepoint is rolled
  *     back and the transaction's schema reloaded from its own catalog tree, so a failed
  *     statement changes nothing (statement-level atomicity).
@@ -33,6 +36,16 @@ export interface WriteScope {
 interface SqlSavepoint {
   readonly name: string;
   readonly id: number;
+  readonly hints: RowCountHints;
+}
+
+/** Row counts of the transaction's tables at a savepoint, restored when it is rolled back to. */
+type RowCountHints = Map<string, number | undefined>;
+
+function rowCountHints(schema: Schema): RowCountHints {
+  const out: RowCountHints = new Map();
+  for (const [k, t] of schema.tables) out.set(k, t.rowCount);
+  return out;
 }
 
 export class Session {
@@ -40,6 +53,8 @@ export class Session {
   private txSchema: Schema | null = null;
   private scope: WriteScope | null = null;
   private changedSchema = false;
+  /** A table or index root page moved (or DDL ran): the clone must be published (invariant 1). */
+  private changedStructure = false;
   private explicitTxn = false;
   private durability: Durability | undefined;
   private readonly savepoints: SqlSavepoint[] = [];
@@ -48,6 +63,8 @@ export class Session {
     private readonly pager: Pager,
     private committed: Schema,
     private readonly onPublish: (schema: Schema) => void,
+    /** Called after every successful commit with the transaction's durability override. */
+    private readonly onCommit: (durability: Durability | undefined) => void = () => undefined,
   ) {}
 
   get inTransaction(): boolean {
@@ -95,7 +112,7 @@ export class Session {
       this.begin();
     }
     const txn = this.txn!;
-    this.savepoints.push({ name: name.toLowerCase(), id: txn.savepoint() });
+    this.savepoints.push({ name: name.toLowerCase(), id: txn.savepoint(), hints: rowCountHints(this.txSchema!) });
   }
 
   release(name: string): void {
@@ -111,8 +128,8 @@ export class Session {
     this.txn!.rollbackTo(sp.id);
     // The savepoint stays, as in Postgres: it can be rolled back to again.
     this.savepoints.length = i + 1;
-    this.savepoints[i] = { name: sp.name, id: this.txn!.savepoint() };
-    this.reloadSchema();
+    this.savepoints[i] = { name: sp.name, id: this.txn!.savepoint(), hints: sp.hints };
+    this.reloadSchema(sp.hints);
   }
 
   /**
@@ -123,6 +140,7 @@ export class Session {
     if (this.explicitTxn) {
       const txn = this.txn!;
       const sp = txn.savepoint();
+      const hints = rowCountHints(this.txSchema!);
       try {
         const result = fn(this.scope!);
         txn.release(sp);
@@ -132,7 +150,7 @@ export class Session {
         if (txn.isActive) {
           txn.rollbackTo(sp);
           txn.release(sp);
-          this.reloadSchema();
+          this.reloadSchema(hints);
         }
         throw e;
       }
@@ -153,6 +171,7 @@ export class Session {
     const txn = this.pager.beginWrite(durability === undefined ? undefined : { durability });
     this.txn = txn;
     this.changedSchema = false;
+    this.changedStructure = false;
     this.txSchema = this.committed.clone();
     this.scope = this.makeScope(txn, this.txSchema);
   }
@@ -172,6 +191,8 @@ export class Session {
           const ix = schema.indexes.get(name.toLowerCase());
           if (ix !== undefined) catalog.put({ kind: 'index', index: ix.def });
         }
+        this.changedStructure = true;
+        schema.structure = {};
         this.noteCatalogRoot(txn, schema, catalog);
       },
     };
@@ -183,6 +204,8 @@ export class Session {
       rows: new TableWriter(txn, schema, listener),
       schemaChanged() {
         session.changedSchema = true;
+        session.changedStructure = true;
+        schema.structure = {};
         session.noteCatalogRoot(txn, schema, catalog);
       },
     };
@@ -207,7 +230,13 @@ export class Session {
       if (txn.isActive) txn.rollback();
       throw e;
     }
+    const structural = this.changedStructure || schema.catalogRoot !== this.committed.catalogRoot;
     this.clear();
+    this.onCommit(this.durability);
+    if (!structural) {
+      this.committed.adoptHints(schema);
+      return;
+    }
     this.committed = schema;
     this.onPublish(schema);
   }
@@ -223,13 +252,20 @@ export class Session {
     this.txSchema = null;
     this.scope = null;
     this.changedSchema = false;
+    this.changedStructure = false;
   }
 
-  /** Invariant 2: after a partial rollback the schema copy is rebuilt from the catalog tree. */
-  private reloadSchema(): void {
+  /**
+   * Invariant 2: after a partial rollback the schema copy is rebuilt from the catalog tree, with
+   * the row counts as they were at the savepoint (next rowids are recomputed from the trees).
+   * The rebuilt copy is a new object, so it is always published at commit.
+   */
+  private reloadSchema(hints: RowCountHints): void {
     const txn = this.txn!;
     const schema = Schema.load(txn, txn.rootCatalog, txn.schemaCookie);
+    for (const [k, t] of schema.tables) if (hints.has(k)) t.rowCount = hints.get(k);
     this.txSchema = schema;
+    this.changedStructure = true;
     this.scope = this.makeScope(txn, schema);
   }
 

@@ -44,6 +44,8 @@ export class Statement {
     private readonly ctx: EngineContext,
     readonly ast: ast.Statement,
     readonly source: string,
+    /** The text AST positions are offsets into (the whole script for `exec`). */
+    private readonly positionText: string = source,
   ) {}
 
   /** True when the statement only reads (SELECT, EXPLAIN). */
@@ -51,9 +53,18 @@ export class Statement {
     return this.ast.kind === 'select' || this.ast.kind === 'explain';
   }
 
+  /** Executes the statement to completion (a SELECT's rows are computed and discarded). */
   run(params: readonly unknown[] = []): RunResult {
     const ex = this.execute(params);
-    if (ex.cursor !== null) ex.cursor.close();
+    if (ex.cursor !== null) {
+      try {
+        while (ex.cursor.next() !== undefined);
+      } catch (e) {
+        throw toDecentDBError(e);
+      } finally {
+        ex.cursor.close();
+      }
+    }
     return { changes: ex.changes, lastInsertRowid: ex.lastInsertRowid };
   }
 
@@ -127,17 +138,17 @@ export class Statement {
     const session = ctx.session;
     switch (s.kind) {
       case 'select': {
-        const q = openQuery(ctx, s, params, describeOnly);
+        const q = openQuery(ctx, s, params, describeOnly, this.positionText);
         return { columns: q.columns, cursor: q, changes: 0, lastInsertRowid: 0 };
       }
       case 'explain': {
-        const lines = explainStatement(ctx, s, params);
+        const lines = explainStatement(ctx, s, params, this.positionText);
         return { columns: [{ name: 'query_plan', type: { base: 'TEXT' } }], cursor: arrayCursor(lines.map((l) => [l])), changes: 0, lastInsertRowid: 0 };
       }
       case 'insert':
       case 'update':
       case 'delete': {
-        const r = session.write((scope) => executeDml(ctx, scope, s, params));
+        const r = session.write((scope) => executeDml(ctx, scope, s, params, this.positionText));
         return {
           columns: r.returning?.columns ?? [],
           cursor: r.returning === null ? null : arrayCursor(r.returning.rows),
@@ -152,7 +163,7 @@ export class Statement {
         session.write((scope) => createIndex(scope, s));
         return EMPTY;
       case 'createView': {
-        const cols = viewColumns(ctx, s.query);
+        const cols = viewColumns(ctx, s.query, this.positionText);
         session.write((scope) => createView(scope, s, cols.columns, cols.dependencies));
         return EMPTY;
       }

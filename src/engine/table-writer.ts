@@ -9,7 +9,7 @@
  * NOT NULL and UNIQUE; a failure after partial writes is undone by the statement savepoint.
  */
 import { DecentDBError } from '../util/index.js';
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import { BTree } from '../btree/index.js';
 import {
   decodeIndexEntry, decodeRecord, encodeIndexEntry, encodeRecord, indexEntryHasValue, indexKey,
@@ -52,16 +52,15 @@ export class TableWriter {
   insert(table: TableInfo, row: Value[]): Rowid {
     let rowid: Rowid;
     const next = this.schema.nextRowId(this.store, table);
-    if (table.rowidColumn >= 0) {
-      const v = row[table.rowidColumn];
-      if (v === null || v === undefined) {
-        rowid = next;
-        row[table.rowidColumn] = rowid;
-      } else {
-        rowid = v as Rowid;
+    const given = table.rowidColumn >= 0 ? row[table.rowidColumn] : null;
+    if (given === null || given === undefined) {
+      if (typeof next === 'bigint' && next > MAX_ROWID) {
+        throw new DecentDBError('ERR_CONSTRAINT', `table "${table.name}" has no rowid left to assign: the largest rowid ${MAX_ROWID} is in use`, { table: table.name });
       }
-    } else {
       rowid = next;
+      if (table.rowidColumn >= 0) row[table.rowidColumn] = rowid;
+    } else {
+      rowid = given as Rowid;
     }
     this.checkNotNull(table, row);
     for (const ix of table.indexes) if (ix.def.unique && ix.def.kind === 'btree') this.checkUnique(table, ix, row, undefined);
@@ -70,7 +69,7 @@ export class TableWriter {
     try {
       tree.insert(rowidToKey(rowid), record, { unique: true });
     } catch (e) {
-      if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') throw this.duplicateKey(table, row, rowid);
+      if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') throw this.duplicateKey(table, rowid);
       throw e;
     }
     this.noteRoot('table', table, tree);
@@ -119,17 +118,23 @@ export class TableWriter {
     return rowid;
   }
 
-  /** Adds every row of `table` to a freshly created index (CREATE INDEX on existing data). */
-  fillIndex(table: TableInfo, ix: IndexInfo): void {
+  /**
+   * Adds every row of `table` to a freshly created index (CREATE INDEX on existing data).
+   * Returns the entry count and the number of distinct index keys (key prefixes for long
+   * text: an estimate the planner uses).
+   */
+  fillIndex(table: TableInfo, ix: IndexInfo): { entries: number; distinctKeys: number } {
     const cursor = new BTree(this.store, table.def.rootPage).cursor();
     const rows: { rowid: Rowid; row: Value[] }[] = [];
     for (let ok = cursor.first(); ok; ok = cursor.next()) {
       rows.push({ rowid: keyToRowid(cursor.key), row: decodeRecord(cursor.value(), this.overflow) });
     }
+    const keys = new Set<ReturnType<typeof indexKey>>();
     for (const { rowid, row } of rows) {
       if (ix.def.unique) this.checkUnique(table, ix, row, rowid);
-      this.insertIndexEntry(ix, row, rowid);
+      keys.add(this.insertIndexEntry(ix, row, rowid));
     }
+    return { entries: rows.length, distinctKeys: keys.size };
   }
 
   private checkNotNull(table: TableInfo, row: readonly Value[]): void {
@@ -165,22 +170,22 @@ export class TableWriter {
       if (same) {
         const cols = ix.def.columns.join(', ');
         const shown = values.map((v) => String(v)).join(', ');
-        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}": (${cols})=(${shown}) already exists`, {
+        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${cols})=(${shown}) already exists`, {
           table: table.name,
           index: ix.name,
           columns: ix.def.columns,
+          value: shown,
         });
       }
     }
   }
 
-  private duplicateKey(table: TableInfo, row: readonly Value[], rowid: Rowid): DecentDBError {
+  private duplicateKey(table: TableInfo, rowid: Rowid): DecentDBError {
     const col = table.rowidColumn >= 0 ? table.def.columns[table.rowidColumn]!.name : 'rowid';
-    return new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey": (${col})=(${String(rowid)}) already exists`, {
+    return new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey" on table "${table.name}": key (${col})=(${String(rowid)}) already exists`, {
       table: table.name,
       column: col,
       value: String(rowid),
-      row: row.length,
     });
   }
 
@@ -199,11 +204,12 @@ export class TableWriter {
     return { key, entry: withValue ? encodeIndexEntry(rowid, single as string | Uint8Array) : encodeIndexEntry(rowid) };
   }
 
-  private insertIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): void {
+  private insertIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): ReturnType<typeof indexKey> {
     const { key, entry } = this.entryFor(ix, row, rowid);
     const tree = new BTree(this.store, ix.def.rootPage);
     tree.insert(key, entry);
     this.noteRoot('index', ix, tree);
+    return key;
   }
 
   private deleteIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): void {
@@ -225,6 +231,8 @@ function sameValue(a: Value, b: Value, table: TableInfo, pos: number): boolean {
   if (a === null || b === null) return a === b;
   return compareValues(a, b, table.types[pos]!) === 0 && typeof a === typeof b;
 }
+
+const MAX_ROWID = (1n << 63n) - 1n;
 
 function bigger(a: Rowid, b: Rowid): boolean {
   return typeof a === 'number' && typeof b === 'number' ? a > b : BigInt(a) > BigInt(b);

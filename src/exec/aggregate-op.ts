@@ -6,8 +6,8 @@
  */
 import type { SqlType, Value } from '../record/index.js';
 import type { AggCall } from '../planner/index.js';
-import { createAccumulator } from './aggregates.js';
-import type { Accumulator, AggregateName } from './aggregates.js';
+import { createAccumulator } from '../types/index.js';
+import type { Accumulator, AggregateName } from '../types/index.js';
 import type { Compiled } from './compile-expr.js';
 import { rowKey } from './operator.js';
 import type { Operator } from './operator.js';

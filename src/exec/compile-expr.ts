@@ -9,14 +9,14 @@ import { DecentDBError, sqlError } from '../util/index.js';
 import { Decimal, Timestamp } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { BExpr, BSubquery } from '../planner/index.js';
-import { compareValues, hashKey, promoteValue, sqlCompare } from './compare.js';
-import { applyArithmetic, concat, negate } from './arithmetic.js';
-import { castValue, parseText } from './cast.js';
-import { compileLike } from './like.js';
-import type { LikeMatcher } from './like.js';
-import { lookupFunction } from './functions.js';
-import type { FunctionContext } from './functions.js';
-import { timestampFromDate } from './datetime.js';
+import { compareValues, hashKey, promoteValue, sqlCompare } from '../types/index.js';
+import { applyArithmetic, concat, negate } from '../types/index.js';
+import { castValue, parseText } from '../types/index.js';
+import { compileLike } from '../types/index.js';
+import type { LikeMatcher } from '../types/index.js';
+import { lookupFunction } from '../types/index.js';
+import type { FunctionContext } from '../types/index.js';
+import { timestampFromDate } from '../types/index.js';
 import type { ExecContext } from './exec-context.js';
 
 export type Compiled = (row: readonly Value[]) => Value;
@@ -319,7 +319,15 @@ function compileSubquery(e: BSubquery, env: Env): Compiled {
   let onceValue: Value = null;
   let onceSet: InSet | null = null;
 
-  const open = (row: readonly Value[]): (() => Value[] | undefined) => {
+  const regroup = e.regroup;
+  const widen = (row: readonly Value[]): readonly Value[] => {
+    if (regroup === undefined) return row;
+    const wide: Value[] = new Array<Value>(regroup.width).fill(null);
+    for (const [w, r] of regroup.pairs) wide[w] = row[r] ?? null;
+    return wide;
+  };
+  const open = (groupRow: readonly Value[]): (() => Value[] | undefined) => {
+    const row = widen(groupRow);
     const saved = outer[level];
     outer[level] = row;
     counters.subqueryRuns++;
@@ -366,8 +374,9 @@ function compileSubquery(e: BSubquery, env: Env): Compiled {
     const refs = e.refs;
     const cache = new Map<string, Value | InSet>();
     const cached = <R extends Value | InSet>(row: readonly Value[], f: (row: readonly Value[]) => R): R => {
+      const w = widen(row);
       let key = '';
-      for (let i = 0; i < refs.length; i++) key += valueTag(row[refs[i]!] ?? null) + '\u0001';
+      for (let i = 0; i < refs.length; i++) key += valueTag(w[refs[i]!] ?? null) + '\u0001';
       const hit = cache.get(key);
       if (hit !== undefined) return hit as R;
       const v = f(row);

@@ -3,11 +3,11 @@
  * bound parameters, a clock, a Vfs and temp-path factory for sort spills, the memory budget,
  * and counters that tests assert instead of timings. The engine builds one per statement run.
  */
-import type { PageStore } from '../pager/page-store.js';
+import type { PageStore } from '../pager/index.js';
 import type { BTreeCursor } from '../btree/index.js';
 import type { OverflowReader, Value } from '../record/index.js';
 import type { Vfs } from '../vfs/index.js';
-import type { Clock } from './datetime.js';
+import type { Clock } from '../types/index.js';
 
 /** Work counters of one execution (or accumulated over several, if the caller shares them). */
 export interface ExecCounters {

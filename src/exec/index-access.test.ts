@@ -107,3 +107,21 @@ describe('index seeks and ranges agree with a full scan', () => {
     expect(db.counters.rowsRead).toBe(1);
   });
 });
+
+describe('multi-page trees', () => {
+  it('seeks rowids and index keys in tables spanning many B+Tree pages', () => {
+    const db = new TestDb();
+    const n = 6000;
+    const rows: Value[][] = Array.from({ length: n }, (_, i) => [i - 3000, (i * 37) % 1000, `name-${String((i * 7919) % n).padStart(6, '0')}-suffix`]);
+    db.createTable('big', [{ name: 'id', type: I, pk: true }, { name: 'g', type: I }, { name: 'name', type: T }], rows, [
+      { name: 'big_g', columns: ['g'] },
+      { name: 'big_name', columns: ['name'] },
+    ]);
+    for (const id of [-3000, -1, 0, 1, 2999, 5000]) expect(db.query('SELECT g FROM big WHERE id = $1', [id])).toEqual(id >= -3000 && id < 3000 ? [[((id + 3000) * 37) % 1000]] : []);
+    expect(db.query('SELECT count(*) FROM big WHERE id BETWEEN -10 AND 9')).toEqual([[20]]);
+    expect(db.query('SELECT count(*) FROM big WHERE g = 111')).toEqual([[rows.filter((r) => r[1] === 111).length]]);
+    db.counters.rowsRead = 0;
+    expect(db.query("SELECT count(*) FROM big WHERE name >= 'name-000100' AND name < 'name-000200'")).toEqual([[100]]);
+    expect(db.counters.rowsRead).toBeLessThan(n);
+  });
+});

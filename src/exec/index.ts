@@ -1,7 +1,8 @@
 // Layer 9, exec: value semantics (semantics.ts), compiled expressions, pull-based Operators
 // (Scan/IndexSeek, joins, Sort/TopN with external spill, HashAggregate, set operations) and
 // `execute(plan, ctx)`. Plans come from the planner; the engine supplies the ExecContext.
-export * from './semantics.js';
+export * from '../types/index.js';
+export * from './external-sort.js';
 export type { ExecContext, ExecCounters } from './exec-context.js';
 export { newCounters } from './exec-context.js';
 export { execute, buildOperator, newEnv } from './execute.js';

@@ -7,7 +7,7 @@
  */
 import type { SqlType, Value } from '../record/index.js';
 import type { JoinKind } from '../planner/index.js';
-import { compositeKey, hashKey } from './compare.js';
+import { compositeKey, hashKey } from '../types/index.js';
 import type { Compiled } from './compile-expr.js';
 import type { Operator, Predicate } from './operator.js';
 import type { ScanOp } from './scan-op.js';

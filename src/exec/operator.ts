@@ -5,7 +5,7 @@
  */
 import { sqlError } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
-import { compositeKey, hashKey } from './compare.js';
+import { compositeKey, hashKey } from '../types/index.js';
 import type { Compiled } from './compile-expr.js';
 
 export interface Operator {

@@ -63,6 +63,8 @@ const query = fc.oneof(
   predicate('b').map((p) => `SELECT b.k, count(*) FROM b GROUP BY b.k HAVING count(*) > 1 OR ${p.replace(/b\.(id|f|s)/g, 'max(b.$1)')}`),
   predicate('a').map((p) => `SELECT x.k, x.n FROM (SELECT a.k, count(*) AS n FROM a WHERE ${p} GROUP BY a.k) x JOIN b ON b.k = x.k`),
   fc.constant('SELECT a.id, b.id, c.id FROM a JOIN b ON a.k = b.k JOIN a c ON c.f = b.f'),
+  fc.constant('SELECT a.k, count(*), (SELECT count(*) FROM b WHERE b.k = a.k) FROM a GROUP BY a.k'),
+  predicate('b').map((p) => `SELECT a.id FROM a WHERE a.f > (SELECT min(b.f) FROM b WHERE b.k = a.k AND ${p})`),
   fc.constant("SELECT a.id, CASE WHEN a.k > 0 THEN 'pos' WHEN a.k < 0 THEN 'neg' END, COALESCE(a.s, 'none') || '!', NULLIF(a.k, 0) FROM a"),
 );
 

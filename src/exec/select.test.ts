@@ -289,3 +289,15 @@ describe('outer joins with WHERE, parameters and hidden sort keys', () => {
     ]);
   });
 });
+
+describe('correlated subqueries in aggregated blocks', () => {
+  it('sees grouped columns of the outer query', () => {
+    const db = sample();
+    expect(db.query('SELECT team, (SELECT count(*) FROM orders o WHERE o.uid = u.team) FROM users u GROUP BY team ORDER BY team')).toEqual([
+      [1, 2],
+      [2, 1],
+      [null, 0],
+    ]);
+    expect(() => db.plan('SELECT team, (SELECT count(*) FROM orders o WHERE o.uid = u.id) FROM users u GROUP BY team')).toThrow(/ungrouped column/);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type { SqlType, Value } from '../record/index.js';
 import type { SortKey } from '../planner/index.js';
-import { compareValues } from './compare.js';
+import { compareValues } from '../types/index.js';
 import type { Compiled, Env } from './compile-expr.js';
 import { ExternalSorter } from './external-sort.js';
 import { countValue, rowKey } from './operator.js';
@@ -18,6 +18,19 @@ export type RowCompare = (a: readonly Value[], b: readonly Value[]) => number;
 /** A comparator over keys computed by `fs` (slot readers or any compiled expressions). */
 export function makeComparator(keys: readonly SortKey[], fs: readonly Compiled[]): RowCompare {
   const n = keys.length;
+  if (n === 1 && keys[0]!.expr.kind === 'col') {
+    // Single slot key: the common ORDER BY col [LIMIT] shape, without closure calls.
+    const slot = keys[0]!.expr.slot;
+    const type = keys[0]!.expr.type;
+    const sign = keys[0]!.desc ? -1 : 1;
+    const nullSign = keys[0]!.nullsFirst ? -1 : 1;
+    return (a, b) => {
+      const x = a[slot] ?? null;
+      const y = b[slot] ?? null;
+      if (x === null || y === null) return x === y ? 0 : x === null ? nullSign : -nullSign;
+      return sign * compareValues(x, y, type);
+    };
+  }
   const desc = keys.map((k) => k.desc);
   const nullsFirst = keys.map((k) => k.nullsFirst);
   const types = keys.map((k) => k.expr.type);
@@ -99,7 +112,11 @@ export class SortOp implements Operator {
   }
 }
 
-/** Keeps the best LIMIT + OFFSET rows in a max-heap (worst on top); ties keep input order. */
+/**
+ * Keeps the best LIMIT + OFFSET rows: rows collect in a buffer of at most 2 × cap + 64; when it
+ * fills, it is sorted (stable, so ties keep input order) and cut back to cap. O(n log cap)
+ * with native sorts, never a full sort of the input.
+ */
 export class TopNOp implements Operator {
   private out: Value[][] = [];
   private i = 0;
@@ -114,48 +131,27 @@ export class TopNOp implements Operator {
     const limit = countValue(this.limit([]), 'LIMIT');
     const skip = this.offset === null ? 0 : countValue(this.offset([]), 'OFFSET');
     const cap = limit + skip;
-    const heap: { row: Value[]; seq: number }[] = [];
-    const worse = (a: { row: Value[]; seq: number }, b: { row: Value[]; seq: number }): boolean => {
-      const c = this.cmp(a.row, b.row);
-      return c > 0 || (c === 0 && a.seq > b.seq);
-    };
-    const siftDown = (k: number): void => {
-      const n = heap.length;
-      for (;;) {
-        const l = 2 * k + 1;
-        if (l >= n) return;
-        let m = l;
-        if (l + 1 < n && worse(heap[l + 1]!, heap[l]!)) m = l + 1;
-        if (!worse(heap[m]!, heap[k]!)) return;
-        [heap[m], heap[k]] = [heap[k]!, heap[m]!];
-        k = m;
-      }
-    };
+    const bufferCap = cap * 2 + 64;
+    let buf: Value[][] = [];
+    let maxBuf = 0;
     this.input.open();
-    let seq = 0;
     if (cap > 0) {
       for (let r = this.input.next(); r !== undefined; r = this.input.next()) {
-        const e = { row: r, seq: seq++ };
-        if (heap.length < cap) {
-          heap.push(e);
-          let k = heap.length - 1;
-          while (k > 0) {
-            const p = (k - 1) >> 1;
-            if (!worse(heap[k]!, heap[p]!)) break;
-            [heap[k], heap[p]] = [heap[p]!, heap[k]!];
-            k = p;
-          }
-        } else if (worse(heap[0]!, e)) {
-          heap[0] = e;
-          siftDown(0);
+        buf.push(r);
+        if (buf.length >= bufferCap) {
+          maxBuf = buf.length;
+          buf.sort(this.cmp);
+          buf.length = cap;
         }
       }
     }
     this.input.close();
+    if (buf.length > maxBuf) maxBuf = buf.length;
     const counters = this.env.ctx.counters;
-    if (heap.length > counters.topNMaxHeap) counters.topNMaxHeap = heap.length;
-    heap.sort((a, b) => this.cmp(a.row, b.row) || a.seq - b.seq);
-    this.out = heap.slice(skip).map((e) => e.row);
+    if (maxBuf > counters.topNMaxHeap) counters.topNMaxHeap = maxBuf;
+    buf.sort(this.cmp);
+    this.out = buf.slice(skip, cap);
+    buf = [];
     this.i = 0;
   }
   next(): Value[] | undefined {

@@ -14,7 +14,7 @@ import { MemoryVfs } from '../vfs/index.js';
 import { explain, planSelect, rowidColumn } from '../planner/index.js';
 import type { PhysicalPlan, Schema, SchemaView } from '../planner/index.js';
 import { DecentDBError } from '../util/index.js';
-import type { Clock } from './datetime.js';
+import type { Clock } from '../types/index.js';
 import { newCounters } from './exec-context.js';
 import type { ExecContext, ExecCounters } from './exec-context.js';
 import { execute } from './execute.js';
@@ -51,20 +51,22 @@ export class TestDb implements Schema {
     const tree = BTree.create(this.store);
     const ov = overflowFor(this.store);
     const types = columns.map((c) => c.type);
-    const def: TableDef = {
+    const shape: TableDef = {
       name,
       rootPage: tree.root,
       nextRowId: 1,
       columns: columns.map((c) => ({ name: c.name, type: c.type, notNull: c.pk === true, unique: c.pk === true, primaryKey: c.pk === true })),
       checks: [],
     };
-    const rid = rowidColumn(def);
+    const rid = rowidColumn(shape);
     const rowids: (number | bigint)[] = [];
     rows.forEach((r, i) => {
       const rowid = rid >= 0 ? (r[rid] as number | bigint) : i + 1;
       rowids.push(rowid);
       tree.insert(rowidToKey(rowid), encodeRecord(r, types, ov));
     });
+    // The root moves when the tree splits: read it after loading.
+    const def: TableDef = { ...shape, rootPage: tree.root };
     const defs: IndexDef[] = [];
     for (const ix of indexes) {
       const t = BTree.create(this.store);

@@ -11,7 +11,7 @@ import { Decimal } from '../record/index.js';
 import { DecentDBError } from '../util/index.js';
 // Type rules live with the value semantics in exec (one source of truth); see the report/ADR
 // note on this upward import of pure functions.
-import { aggregateResultType, castKind, castValue, commonType, isAggregateName, lookupFunction, parseDecimal, pgTypeName, resultType } from '../exec/semantics.js';
+import { aggregateResultType, castKind, castValue, commonType, isAggregateName, lookupFunction, parseDecimal, pgTypeName, resultType } from '../types/index.js';
 import { formatExpr } from './expr-format.js';
 import type { AggCall, PhysicalPlan } from './plan.js';
 import { BOOL, INT64, TEXT, forEachChild } from './bound-expr.js';

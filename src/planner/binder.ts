@@ -6,7 +6,7 @@
  */
 import type { Expr, FromItem, OrderItem, QueryBody, SelectCore, SelectStmt } from '../sql/index.js';
 import type { SqlType } from '../record/index.js';
-import { commonType, pgTypeName } from '../exec/semantics.js';
+import { commonType, pgTypeName } from '../types/index.js';
 import { DecentDBError } from '../util/index.js';
 import { BOOL, INT64, collectSlots, conjuncts, mapChildren, mapColumns } from './bound-expr.js';
 import type { BExpr } from './bound-expr.js';
@@ -354,7 +354,15 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
         if (e.slot <= AGG_SLOT) return { ...e, slot: ng + (AGG_SLOT - e.slot) };
         throw ctx.error(`column "${e.name}" must appear in the GROUP BY clause or be used in an aggregate function`, core);
       }
-      if (e.kind === 'subquery' && e.refs.length > 0) throw ctx.error('correlated subquery over grouped columns is not supported', core);
+      if (e.kind === 'subquery' && e.refs.length > 0) {
+        const pairs: [number, number][] = [];
+        for (const slot of e.refs) {
+          const g = groups.findIndex((x) => x.kind === 'col' && x.slot === slot);
+          if (g < 0) throw ctx.error('subquery uses ungrouped column from outer query', core);
+          pairs.push([slot, g]);
+        }
+        return mapChildren({ ...e, regroup: { width: scope.width, pairs } }, rewrite);
+      }
       return mapChildren(e, rewrite);
     };
     post = rewrite;

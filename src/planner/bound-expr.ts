@@ -51,6 +51,11 @@ export interface BSubquery {
   readonly refs: readonly number[];
   /** True when it also reads blocks further out than the enclosing one (no result cache). */
   readonly deepCorrelated: boolean;
+  /**
+   * Set when the enclosing block aggregates: the enclosing row is then a group row, and the
+   * subquery (bound against the wide row) sees a wide row rebuilt as wide[w] = row[r] per pair.
+   */
+  readonly regroup?: { readonly width: number; readonly pairs: readonly (readonly [number, number])[] };
   /** For 'in': the tested value (already promoted to cmpType) and NOT. */
   readonly operand: BExpr | null;
   readonly not: boolean;

@@ -1,8 +1,11 @@
 /**
  * EXPLAIN text: one line per plan node, children indented two spaces, deterministic (no costs
  * or row estimates) so tests compare it verbatim (ADR-0050 of the native engine: one TEXT
- * column `query_plan`, one row per line). Subquery plans inside expressions are not expanded.
+ * column `query_plan`, one row per line). Subqueries inside a node's expressions follow the
+ * node as `SubPlan` (marked `correlated` when re-run per row) before its children.
  */
+import { forEachChild } from './bound-expr.js';
+import type { BExpr, BSubquery } from './bound-expr.js';
 import { formatExpr } from './expr-format.js';
 import type { PhysicalPlan, PlanNode, SortKey } from './plan.js';
 
@@ -28,83 +31,87 @@ function scanLine(n: Extract<PlanNode, { kind: 'scan' }>): string {
   }
 }
 
+/** The node's own lines (first = its title, others = details), its expressions, its children. */
+function describe(n: PlanNode): { head: string[]; exprs: (BExpr | null)[]; children: PlanNode[] } {
+  switch (n.kind) {
+    case 'scan': {
+      const a = n.access;
+      const vals = a.kind === 'rowidEq' || a.kind === 'indexEq' || a.kind === 'compositeEq' ? a.values : a.kind === 'full' ? [] : [a.lo?.value ?? null, a.hi?.value ?? null];
+      return { head: [scanLine(n), ...(n.filter ? [`  Filter: ${formatExpr(n.filter)}`] : [])], exprs: [n.filter, ...vals], children: [] };
+    }
+    case 'values':
+      return { head: [n.rows.length === 1 && n.rows[0]!.length === 0 ? 'Result' : `Values (${n.rows.length} rows)`], exprs: n.rows.flat(), children: [] };
+    case 'subqueryScan':
+      return { head: [`SubqueryScan ${n.alias}`, ...(n.filter ? [`  Filter: ${formatExpr(n.filter)}`] : [])], exprs: [n.filter], children: [n.input] };
+    case 'filter':
+      return { head: [`Filter: ${formatExpr(n.predicate)}`], exprs: [n.predicate], children: [n.input] };
+    case 'project':
+      return { head: [`Project: ${n.exprs.map(formatExpr).join(', ')}`], exprs: [...n.exprs], children: [n.input] };
+    case 'nestedLoopJoin':
+      return { head: [`NestedLoopJoin ${n.join.toUpperCase()}${n.cond ? ` ON ${formatExpr(n.cond)}` : ''}`], exprs: [n.cond], children: [n.left, n.right] };
+    case 'indexNestedLoopJoin':
+      return { head: [`IndexNestedLoopJoin ${n.join.toUpperCase()}${n.cond ? ` ON ${formatExpr(n.cond)}` : ''}`], exprs: [n.cond], children: [n.outer, n.inner] };
+    case 'hashJoin':
+      return {
+        head: [`HashJoin ${n.join.toUpperCase()} (${n.probeKeys.map((k, i) => `${formatExpr(k)} = ${formatExpr(n.buildKeys[i]!)}`).join(' AND ')})${n.cond ? ` Filter: ${formatExpr(n.cond)}` : ''}`],
+        exprs: [n.cond, ...n.probeKeys, ...n.buildKeys],
+        children: [n.probe, { kind: 'filter', input: n.build, predicate: HASH_MARK }],
+      };
+    case 'sort':
+      return { head: [`Sort: ${keys(n.keys)}`], exprs: n.keys.map((k) => k.expr), children: [n.input] };
+    case 'topN':
+      return { head: [`TopN ${formatExpr(n.limit)}${n.offset ? ` OFFSET ${formatExpr(n.offset)}` : ''}: ${keys(n.keys)}`], exprs: [], children: [n.input] };
+    case 'aggregate':
+      return {
+        head: [`HashAggregate${n.groups.length ? ` GROUP BY ${n.groups.map(formatExpr).join(', ')}` : ''}: ${n.aggs.map((a) => `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.arg ? formatExpr(a.arg) : '*'})`).join(', ')}`],
+        exprs: [...n.groups, ...n.aggs.map((a) => a.arg)],
+        children: [n.input],
+      };
+    case 'distinct':
+      return { head: ['Distinct'], exprs: [], children: [n.input] };
+    case 'limit':
+      return { head: [`Limit${n.limit ? ` ${formatExpr(n.limit)}` : ''}${n.offset ? ` OFFSET ${formatExpr(n.offset)}` : ''}`], exprs: [], children: [n.input] };
+    case 'setOp':
+      return { head: [`${n.op[0]!.toUpperCase()}${n.op.slice(1)}${n.all ? ' All' : ''}`], exprs: [], children: [n.left, n.right] };
+    case 'window':
+      return {
+        head: [`Window row_number()${n.partition.length ? ` PARTITION BY ${n.partition.map(formatExpr).join(', ')}` : ''}${n.order.length ? ` ORDER BY ${keys(n.order)}` : ''}`],
+        exprs: [...n.partition, ...n.order.map((k) => k.expr)],
+        children: [n.input],
+      };
+  }
+}
+
+/** Marks the build side of a hash join, printed as a `Hash` line. */
+const HASH_MARK: BExpr = { kind: 'const', value: null, type: { base: 'BOOL' } };
+
+function subqueries(e: BExpr | null, out: BSubquery[]): void {
+  if (e === null) return;
+  if (e.kind === 'subquery') out.push(e);
+  forEachChild(e, (c) => subqueries(c, out));
+}
+
 function lines(n: PlanNode, depth: number, out: string[]): void {
   const pad = '  '.repeat(depth);
-  const push = (s: string): void => {
-    out.push(pad + s);
-  };
-  switch (n.kind) {
-    case 'scan':
-      push(scanLine(n));
-      if (n.filter !== null) out.push(`${pad}  Filter: ${formatExpr(n.filter)}`);
-      return;
-    case 'values':
-      push(n.rows.length === 1 && n.rows[0]!.length === 0 ? 'Result' : `Values (${n.rows.length} rows)`);
-      return;
-    case 'subqueryScan':
-      push(`SubqueryScan ${n.alias}`);
-      if (n.filter !== null) out.push(`${pad}  Filter: ${formatExpr(n.filter)}`);
-      lines(n.input, depth + 1, out);
-      return;
-    case 'filter':
-      push(`Filter: ${formatExpr(n.predicate)}`);
-      lines(n.input, depth + 1, out);
-      return;
-    case 'project':
-      push(`Project: ${n.exprs.map(formatExpr).join(', ')}`);
-      lines(n.input, depth + 1, out);
-      return;
-    case 'nestedLoopJoin':
-      push(`NestedLoopJoin ${n.join.toUpperCase()}${n.cond ? ` ON ${formatExpr(n.cond)}` : ''}`);
-      lines(n.left, depth + 1, out);
-      lines(n.right, depth + 1, out);
-      return;
-    case 'indexNestedLoopJoin':
-      push(`IndexNestedLoopJoin ${n.join.toUpperCase()}${n.cond ? ` ON ${formatExpr(n.cond)}` : ''}`);
-      lines(n.outer, depth + 1, out);
-      lines(n.inner, depth + 1, out);
-      return;
-    case 'hashJoin':
-      push(`HashJoin ${n.join.toUpperCase()} (${n.probeKeys.map((k, i) => `${formatExpr(k)} = ${formatExpr(n.buildKeys[i]!)}`).join(' AND ')})${n.cond ? ` Filter: ${formatExpr(n.cond)}` : ''}`);
-      lines(n.probe, depth + 1, out);
-      out.push(`${pad}  Hash`);
-      lines(n.build, depth + 2, out);
-      return;
-    case 'sort':
-      push(`Sort: ${keys(n.keys)}`);
-      lines(n.input, depth + 1, out);
-      return;
-    case 'topN':
-      push(`TopN ${formatExpr(n.limit)}${n.offset ? ` OFFSET ${formatExpr(n.offset)}` : ''}: ${keys(n.keys)}`);
-      lines(n.input, depth + 1, out);
-      return;
-    case 'aggregate':
-      push(`HashAggregate${n.groups.length ? ` GROUP BY ${n.groups.map(formatExpr).join(', ')}` : ''}: ${n.aggs.map((a) => `${a.name}(${a.distinct ? 'DISTINCT ' : ''}${a.arg ? formatExpr(a.arg) : '*'})`).join(', ')}`);
-      lines(n.input, depth + 1, out);
-      return;
-    case 'distinct':
-      push('Distinct');
-      lines(n.input, depth + 1, out);
-      return;
-    case 'limit':
-      push(`Limit${n.limit ? ` ${formatExpr(n.limit)}` : ''}${n.offset ? ` OFFSET ${formatExpr(n.offset)}` : ''}`);
-      lines(n.input, depth + 1, out);
-      return;
-    case 'setOp':
-      push(`${n.op[0]!.toUpperCase()}${n.op.slice(1)}${n.all ? ' All' : ''}`);
-      lines(n.left, depth + 1, out);
-      lines(n.right, depth + 1, out);
-      return;
-    case 'window':
-      push(`Window row_number()${n.partition.length ? ` PARTITION BY ${n.partition.map(formatExpr).join(', ')}` : ''}${n.order.length ? ` ORDER BY ${keys(n.order)}` : ''}`);
-      lines(n.input, depth + 1, out);
-      return;
+  if (n.kind === 'filter' && n.predicate === HASH_MARK) {
+    out.push(`${pad}Hash`);
+    lines(n.input, depth + 1, out);
+    return;
   }
+  const d = describe(n);
+  for (const h of d.head) out.push(pad + h);
+  const subs: BSubquery[] = [];
+  for (const e of d.exprs) subqueries(e, subs);
+  for (const s of subs) {
+    out.push(`${pad}  SubPlan${s.correlated ? ' (correlated)' : ''}`);
+    lines(s.plan, depth + 2, out);
+  }
+  for (const c of d.children) lines(c, depth + 1, out);
 }
 
 /**
  * The plan as text lines.
- * @example explain(planSelect(parse('SELECT * FROM t WHERE id = 1'), schema)) // ['Project: id', '  RowidSeek t (id = 1)', …]
+ * @example explain(planSelect(stmt, schema)) // ['Project: name', '  RowidSeek users (id = $1)', '    Filter: (id = $1)']
  */
 export function explain(plan: PhysicalPlan | PlanNode): string[] {
   const out: string[] = [];

@@ -13,3 +13,5 @@ export { formatExpr } from './expr-format.js';
 export { DP_MAX_RELATIONS } from './planner.js';
 export { keyRangesForInterval, keyRangesForValues, mergeKeyRanges } from './key-ranges.js';
 export type { KeyRange } from './key-ranges.js';
+export { bindRowExpr, isUntyped } from './bind-row-expr.js';
+export type { RowRelation, BoundRowExpr } from './bind-row-expr.js';

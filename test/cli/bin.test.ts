@@ -37,4 +37,23 @@ describe('bin/decentdb.js', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^decentdb: ERR_CORRUPTION: page 3: [^\n]*\n$/);
   });
+
+  it('prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(decentdb('--version')).toEqual({ status: 0, stdout: `decentdb ${pkg.version}\n`, stderr: '' });
+  });
+
+  it('runs -c statements, reports a failing one as one ERR_ line, and exits 1 after the rest', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'decentdb-')), 'c.ddb');
+    const r = decentdb(path, '-c', 'CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1); INSERT INTO t VALUES (1); SELECT count(*) AS n FROM t');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('OK\n1 row changed\n n\n---\n 1\n(1 row)\n');
+    expect(r.stderr).toMatch(/^ERR_CONSTRAINT: [^\n]+\n$/);
+  });
+
+  it('exits 2 with one line on a usage error', () => {
+    const r = decentdb('import', 'x.ddb', '--bogus');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('decentdb: unknown option --bogus (usage: decentdb import FILE (--table T --csv IN.csv [--header] [--delimiter C] [--batch-size N] | --sql IN.sql) [--progress])\n');
+  });
 });

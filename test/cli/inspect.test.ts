@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { MemoryVfs } from '../../src/vfs/index.js';
 import { crc32c, writeU32 } from '../../src/util/index.js';
+import { Database } from '../../src/engine/index.js';
+import { copyFiles, readBytes, run as run2, writeBytes } from './cli-helpers.js';
 
 const FIXTURE = new URL('../../../shared/fixtures/native-v3/v3_fixture.db', import.meta.url);
 const fixture = new Uint8Array(readFileSync(FIXTURE));
@@ -138,18 +140,34 @@ describe('decentdb inspect on the native fixture', () => {
     expect(err.trim().split('\n')).toHaveLength(1);
   });
 
-  it('warns on stderr when a WAL exists beside the file (inspect does not replay it)', () => {
+  it('shows a database with a -wal as committed (WAL replayed) and writes nothing', () => {
+    const live = new MemoryVfs();
+    writeBytes(live, '/w.ddb', fixture);
+    const db = Database.open('/w.ddb', { vfs: live });
+    db.exec("INSERT INTO users (id, is_active, name) VALUES (3, TRUE, 'Carol')");
+    const crashed = new MemoryVfs(); // the files as a crash would leave them: the row is only in the WAL
+    copyFiles(live, crashed, ['/w.ddb', '/w.ddb-wal']);
+    db.close();
+    const mainBefore = readBytes(crashed, '/w.ddb');
+    const walBefore = readBytes(crashed, '/w.ddb-wal');
+    expect(walBefore.length).toBeGreaterThan(32);
+    const r = run2(crashed, 'inspect', '/w.ddb', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = (JSON.parse(r.stdout) as typeof EXPECTED).tables.users.rows;
+    expect(rows.map((row) => row[3])).toEqual(['Alice', 'Bob', 'Carol']);
+    expect(readBytes(crashed, '/w.ddb')).toEqual(mainBefore);
+    expect(readBytes(crashed, '/w.ddb-wal')).toEqual(walBefore);
+  });
+
+  it('rejects a damaged WAL with ERR_CORRUPTION', () => {
     const vfs = new MemoryVfs();
-    for (const [name, bytes] of [['/w.ddb', fixture], ['/w.ddb-wal', new Uint8Array(32)]] as const) {
-      const f = vfs.open(name, { mode: 'create' });
-      f.write(bytes, 0);
-      f.close();
-    }
-    let out = '';
-    let err = '';
-    expect(main(['inspect', '/w.ddb', '--json'], { stdout: (s) => (out += s), stderr: (s) => (err += s), vfs })).toBe(0);
-    expect(JSON.parse(out)).toEqual(EXPECTED);
-    expect(err).toBe('decentdb: warning: /w.ddb-wal exists and was not replayed\n');
+    writeBytes(vfs, '/w.ddb', fixture);
+    writeBytes(vfs, '/w.ddb-wal', new Uint8Array(32));
+    const r = run2(vfs, 'inspect', '/w.ddb', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^decentdb: ERR_CORRUPTION: WAL [^\n]*\n$/);
   });
 });
 

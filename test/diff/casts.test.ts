@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PgHarness, lit, ours } from './pg-harness.js';
-import { castValue, valueToText } from '../../src/exec/cast.js';
+import { castValue, valueToText } from '../../src/types/index.js';
 import { Decimal, Timestamp } from '../../src/record/index.js';
 import type { SqlType } from '../../src/record/index.js';
 

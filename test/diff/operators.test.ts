@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PgHarness, lit, ours } from './pg-harness.js';
-import { arithmetic, negate } from '../../src/exec/arithmetic.js';
-import type { ArithOp } from '../../src/exec/arithmetic.js';
-import { castValue, parseText, valueToText } from '../../src/exec/cast.js';
-import { compareSortKey, compareValues } from '../../src/exec/compare.js';
-import { sqlLike } from '../../src/exec/like.js';
-import { callScalar } from '../../src/exec/functions.js';
-import { createAccumulator } from '../../src/exec/aggregates.js';
-import type { AggregateName } from '../../src/exec/aggregates.js';
+import { arithmetic, negate } from '../../src/types/index.js';
+import type { ArithOp } from '../../src/types/index.js';
+import { castValue, parseText, valueToText } from '../../src/types/index.js';
+import { compareSortKey, compareValues } from '../../src/types/index.js';
+import { sqlLike } from '../../src/types/index.js';
+import { callScalar } from '../../src/types/index.js';
+import { createAccumulator } from '../../src/types/index.js';
+import type { AggregateName } from '../../src/types/index.js';
 import type { SqlType, Value } from '../../src/record/index.js';
 
 let pg: PgHarness;
@@ -162,7 +162,7 @@ describe('scalar functions', () => {
         await sameCall('upper', [[s, TEXT]]);
         await sameCall('length', [[s, TEXT]]);
         await sameCall('strpos', [[s, TEXT], [t, TEXT]]);
-        await sameCall('replace', [[s, TEXT], [t.slice(0, 2), TEXT], ['x', TEXT]]);
+        await sameCall('replace', [[s, TEXT], [Array.from(t).slice(0, 2).join(''), TEXT], ['x', TEXT]]); // whole code points: a cut surrogate pair is not valid text
       }),
       { numRuns: 25 },
     );

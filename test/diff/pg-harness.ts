@@ -6,9 +6,9 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import type { Value } from '../../src/record/index.js';
-import { parseDecimal } from '../../src/exec/decimal.js';
-import { parseFloat64, parseInt64, parseUuid } from '../../src/exec/cast.js';
-import { parseTimestamp } from '../../src/exec/datetime.js';
+import { parseDecimal } from '../../src/types/index.js';
+import { parseFloat64, parseInt64, parseUuid } from '../../src/types/index.js';
+import { parseTimestamp } from '../../src/types/index.js';
 
 const OID = { bool: 16, bytea: 17, int8: 20, int2: 21, int4: 23, text: 25, float4: 700, float8: 701, timestamp: 1114, numeric: 1700, uuid: 2950 } as const;
 
@@ -40,6 +40,11 @@ export class PgHarness {
   async pgQuery(sql: string): Promise<Value[][]> {
     const r = await this.db.query<Value[]>(sql, [], { rowMode: 'array' });
     return r.rows;
+  }
+
+  /** Runs a script of statements (results discarded). */
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
   }
 
   /** The first column of the first row, or the error message. */

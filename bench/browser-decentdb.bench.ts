@@ -1,0 +1,162 @@
+/**
+ * Browser bench (issue 5), DecentDB side: the engine worker on OPFS in Debian's Chromium via
+ * playwright-core, page served from a production vite build. Measures the gzipped size of the
+ * client plus the engine worker, connect → first query result on a 100k-track database built
+ * in Node and imported, one-row query round trip through the Comlink proxy, and autocommit
+ * INSERT latency per durability mode. browser-sqlite.bench.ts measures SQLite WASM the same way.
+ */
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+import type { Plugin } from 'vite';
+import { Database } from '../src/index.js';
+import type { DecentBrowserRun } from './browser-decentdb/page.js';
+import { musicLibrary, MUSIC_SCHEMA } from './data/music.js';
+import { describeMachine } from './lib/machine.js';
+import { toMiB } from './lib/memory.js';
+import { emitResult, flagValue, metric, parseBenchArgs } from './lib/result.js';
+import type { MetricResult } from './lib/result.js';
+import { summarize } from './lib/stats.js';
+import { makeTempDir } from './lib/temp-dir.js';
+import { elapsedMs, nowNs } from './lib/timer.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const PAGE_DIR = join(BENCH_DIR, 'browser-decentdb');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const log = (line: string): void => { process.stdout.write(`${line}\n`); };
+const gzipKiB = (bytes: Uint8Array): number => gzipSync(bytes, { level: 9 }).length / 1024;
+
+function buildDatabase(path: string, tracks: number): void {
+  const db = Database.open(path);
+  for (const sql of MUSIC_SCHEMA) db.exec(sql);
+  const lib = musicLibrary({ tracks });
+  db.bulkLoad('genre', lib.genres(), { checkpoint: false });
+  db.bulkLoad('artist', lib.artists(), { checkpoint: false });
+  db.bulkLoad('album', lib.albums(), { checkpoint: false });
+  db.bulkLoad('track', lib.tracks());
+  db.close();
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listFiles(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+function serveFile(urlPath: string, file: string): Plugin {
+  return {
+    name: 'bench-serve-db',
+    configurePreviewServer(server) {
+      server.middlewares.use(urlPath, (_req, res) => {
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.setHeader('Content-Length', String(statSync(file).size));
+        createReadStream(file).pipe(res);
+      });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs();
+  const tracksFlag = flagValue(args.rest, 'tracks');
+  const tracks = tracksFlag !== undefined ? Number(tracksFlag) : args.mode === 'quick' ? 10_000 : 100_000;
+  const runs = args.mode === 'quick' ? 1 : 3;
+  const roundTrips = args.mode === 'quick' ? 100 : 1000;
+  const commits = args.mode === 'quick' ? 50 : 200;
+  const tmp = makeTempDir('browser-decentdb');
+  const results: MetricResult[] = [];
+
+  const dbFile = join(tmp.path, 'music.ddb');
+  let start = nowNs();
+  buildDatabase(dbFile, tracks);
+  const dbBytes = statSync(dbFile).size;
+  log(`built ${tracks}-track database: ${toMiB(dbBytes)} MiB in ${(elapsedMs(start) / 1000).toFixed(1)} s`);
+
+  const outDir = join(tmp.path, 'dist');
+  await build({ configFile: false, root: PAGE_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false } });
+  let shippedKiB = 0;
+  let workerKiB = 0;
+  const breakdown: string[] = [];
+  for (const file of listFiles(outDir)) {
+    if (!/\.m?js$/.test(file)) continue;
+    const kib = gzipKiB(readFileSync(file));
+    shippedKiB += kib;
+    if (file.includes('worker-main')) workerKiB += kib;
+    breakdown.push(`${relative(outDir, file)} ${kib.toFixed(1)} KiB`);
+  }
+  log(`shipped (gzip -9): ${breakdown.join(', ')}`);
+
+  const server = await preview({
+    configFile: false, root: PAGE_DIR, logLevel: 'warn', build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false }, plugins: [serveFile('/music.ddb', dbFile)],
+  });
+  const address = server.httpServer.address();
+  if (address === null || typeof address === 'string') throw new Error('vite preview did not listen on a port');
+  const baseUrl = `http://127.0.0.1:${address.port}/`;
+  const profile = mkdtempSync(join(tmpdir(), 'decentdb-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env['DECENTDB_CHROMIUM'] ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+  });
+  const runResults: DecentBrowserRun[] = [];
+  let importMs = 0;
+  try {
+    const setup = await context.newPage();
+    setup.on('pageerror', (e) => log(`[page] ${e.message}`));
+    await setup.goto(baseUrl);
+    await setup.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    start = nowNs();
+    await setup.evaluate((url) => (window as unknown as { benchSetup: (u: string) => Promise<number> }).benchSetup(url), '/music.ddb');
+    importMs = elapsedMs(start);
+    await setup.close();
+    log(`imported into OPFS in ${importMs.toFixed(0)} ms`);
+    for (let run = 0; run < runs; run++) {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => log(`[page] ${e.message}`));
+      await page.goto(baseUrl);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const r = await page.evaluate((opts) => (window as unknown as { benchRun: (o: typeof opts) => Promise<DecentBrowserRun> }).benchRun(opts),
+        { trackCount: tracks, roundTrips, commits });
+      await page.close();
+      runResults.push(r);
+      log(`run ${run + 1}: connect → first result ${r.connectToFirstResultMs.toFixed(1)} ms (connect ${r.connectMs.toFixed(1)} ms), `
+        + `navigation → first result ${r.navigationToFirstResultMs.toFixed(1)} ms; round trip p50 ${summarize(r.roundTripMs).p50.toFixed(3)} ms; `
+        + `commit p50 full ${summarize(r.commitMs.full).p50.toFixed(2)} / normal ${summarize(r.commitMs.normal).p50.toFixed(2)} / off ${summarize(r.commitMs.off).p50.toFixed(2)} ms; first row "${r.firstRow}"`);
+    }
+  } finally {
+    await context.close();
+    await new Promise<void>((res) => { server.httpServer.close(() => res()); });
+    rmSync(profile, { recursive: true, force: true });
+  }
+
+  const med = (f: (r: DecentBrowserRun) => number): number => summarize(runResults.map(f)).p50;
+  results.push(metric('connect → first query result, median', 'ms', { decentdb: med((r) => r.connectToFirstResultMs) },
+    `${runs} page loads; connect ${med((r) => r.connectMs).toFixed(1)} ms of it; ${tracks} tracks, ${toMiB(dbBytes)} MiB`));
+  results.push(metric('open + first query (navigation → first row), median', 'ms', { decentdb: med((r) => r.navigationToFirstResultMs) }));
+  const rt = summarize(runResults.flatMap((r) => r.roundTripMs));
+  results.push(metric('one-row query round trip p50', 'ms', { decentdb: rt.p50 }, 'db.query(SELECT … WHERE id = $1) through the Comlink proxy; batches of 10'));
+  results.push(metric('one-row query round trip p95', 'ms', { decentdb: rt.p95 }));
+  for (const mode of ['full', 'normal', 'off'] as const) {
+    const c = summarize(runResults.flatMap((r) => r.commitMs[mode]));
+    results.push(metric(`single-row insert commit, round trip p50 (durability ${mode})`, 'ms', { decentdb: c.p50 }, `p95 ${c.p95.toFixed(2)} ms; ${c.count * 10} autocommit inserts`));
+  }
+  results.push(metric('import database into OPFS', 'ms', { decentdb: importMs }, `${toMiB(dbBytes)} MiB via connect().import()`));
+  results.push(metric('shipped JS, gzip -9 (client + engine worker, vite build)', 'KiB', { decentdb: shippedKiB }, `worker ${workerKiB.toFixed(1)} KiB; ${breakdown.join(', ')}`));
+
+  emitResult({ name: 'browser-decentdb', machine: describeMachine(), params: { tracks, mode: args.mode, runs, roundTrips, commits }, results });
+  tmp.dispose();
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
