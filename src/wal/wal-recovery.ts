@@ -2,7 +2,8 @@
  * WAL recovery (spec/native-format.md §2.6 plus ADR-0002): validate the header, scan frames,
  * index committed frames, stop at the first frame whose type, length or chained checksum is
  * wrong. Damage policy (ADR-0002):
- *  - bad magic/version, page size ≠ database, file shorter than its header → ERR_CORRUPTION;
+ *  - bad magic/version, page size ≠ database → ERR_CORRUPTION (a log no longer than its header
+ *    holds no frame: Wal.open starts such a file afresh and never calls this);
  *  - native WAL (no checksum flag): the header end offset bounds the scan, as natively; an end
  *    offset inside the header or beyond the file → ERR_CORRUPTION;
  *  - our WAL (checksum flag): frames validate themselves, so the end offset is advisory (a

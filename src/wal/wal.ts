@@ -15,7 +15,7 @@ import type { Vfs, VfsFile } from '../vfs/index.js';
 import type { CheckpointPage, LogMark, LogVersion, PageLog } from '../pager/index.js';
 import {
   COMMIT_FRAME_SIZE, FLAG_CHECKSUMS, FRAME_HEADER_SIZE, WAL_HEADER_SIZE, chainSeed,
-  encodeCommitFrame, encodePageFrame, encodeWalHeader, pageFrameSize,
+  decodeWalHeader, encodeCommitFrame, encodePageFrame, encodeWalHeader, pageFrameSize,
 } from './wal-format.js';
 import { WalIndex } from './wal-index.js';
 import { recoverWal, type RecoveryResult } from './wal-recovery.js';
@@ -41,7 +41,7 @@ export class Wal implements PageLog {
   syncs = 0;
   synced = true;
 
-  private constructor(private readonly file: VfsFile, readonly path: string, readonly pageSize: number, fresh: boolean) {
+  private constructor(private readonly file: VfsFile, readonly path: string, readonly pageSize: number, fresh: boolean, damagedBytes = 0) {
     this.frameSize = pageFrameSize(pageSize);
     this.scratch = new Uint8Array(this.frameSize);
     if (fresh) {
@@ -52,7 +52,7 @@ export class Wal implements PageLog {
       this.syncFile();
       this.recovery = {
         salt: this.salt, checksums: true, endOffset: WAL_HEADER_SIZE, chain: chainSeed(this.header),
-        commits: 0, discardedBytes: 0, stopReason: undefined,
+        commits: 0, discardedBytes: damagedBytes, stopReason: damagedBytes > 0 ? 'the WAL was shorter than a valid header; started afresh' : undefined,
       };
     } else {
       this.recovery = recoverWal(file, path, pageSize, this.index);
@@ -69,7 +69,11 @@ export class Wal implements PageLog {
   static open(vfs: Vfs, path: string, pageSize: number): Wal {
     const file = vfs.open(path, { mode: 'openOrCreate' });
     try {
-      return new Wal(file, path, pageSize, file.size() === 0);
+      // A WAL no longer than its header holds no frame, committed or not: a crash may have torn
+      // the header while the WAL was being created or reset. Start it afresh rather than
+      // refusing the database; nothing recoverable can be lost (test/crash-sql).
+      const size = file.size();
+      return holdsNoFrame(file) ? new Wal(file, path, pageSize, true, size) : new Wal(file, path, pageSize, false);
     } catch (e) {
       file.close();
       throw e;
@@ -214,4 +218,14 @@ export class Wal implements PageLog {
       throw ioError(`WAL ${op} failed: ${this.path}`, e, { path: this.path });
     }
   }
+}
+
+/** True when the log cannot hold a frame: shorter than its header, or only an invalid header. */
+function holdsNoFrame(file: VfsFile): boolean {
+  const size = file.size();
+  if (size < WAL_HEADER_SIZE) return true;
+  if (size > WAL_HEADER_SIZE) return false;
+  const header = new Uint8Array(WAL_HEADER_SIZE);
+  file.read(header, 0);
+  return typeof decodeWalHeader(header) === 'string';
 }
