@@ -135,6 +135,9 @@ describe('corrupt pages give ERR_CORRUPTION with the page id', () => {
     const s = new MemoryPageStore(256);
     const t = BTree.create(s);
     t.insert(1, new Uint8Array(3000));
+    // Committed first, so the damaged page is a fresh image (as read from a file): a writable
+    // buffer the B+Tree itself just wrote keeps the view it built (page-view.ts).
+    s.commit();
     const img = s.write(t.root);
     expect(img[9]! & 1).toBe(1);
     img[9] = 0x7f;

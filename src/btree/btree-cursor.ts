@@ -13,7 +13,7 @@ import { compareKeys } from './key.js';
 import { corrupt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import type { PageStore } from '../pager/index.js';
-import { PageView, pageLimit, readPage } from './page-view.js';
+import { PageView, lastPageBuffer, pageLimit, readPage } from './page-view.js';
 import { readOverflowChain } from './overflow.js';
 
 /** Deepest tree a reader accepts before calling the file corrupt (internal-page cycles). */
@@ -141,7 +141,7 @@ export class LeafCursor implements BTreeCursor {
     }
     this.pageNo = pageNo;
     this.view = v;
-    this.buf = store.read(pageNo);
+    this.buf = lastPageBuffer();
     const i = key === undefined ? 0 : v.lowerBound(key);
     this.dup = 0;
     this.curKey = key ?? 0;
@@ -175,12 +175,13 @@ export class LeafCursor implements BTreeCursor {
         this.brentSteps = 0;
       }
       const v = readPage(store, next, this.limit);
+      const buf = lastPageBuffer();
       if (!v.isLeaf) throw corrupt(next, 'leaf chain reaches a non-leaf page');
       if (v.count > 0) {
         if (this.dup > 0 && compareKeys(v.keys[0]!, this.curKey) < 0) throw corrupt(next, 'leaf chain out of key order');
         this.pageNo = next;
         this.view = v;
-        this.buf = store.read(next);
+        this.buf = buf;
         this.idx = 0;
         this.setKey(v.keys[0]!);
         return true;

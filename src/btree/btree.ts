@@ -12,7 +12,7 @@ import { bytesEqual, constraintError, corrupt, putVarint, varintSize } from '../
 import type { U64 } from '../util/index.js';
 import type { PageStore } from '../pager/index.js';
 import { compareKeys, keyDelta, normalizeKey } from './key.js';
-import { FLAG_DELTA_KEYS, appendLeafCell, maxInlineValue, pageLimit, readPage } from './page-view.js';
+import { FLAG_DELTA_KEYS, appendLeafCell, lastPageBuffer, maxInlineValue, pageLimit, readPage } from './page-view.js';
 import type { PageView } from './page-view.js';
 import {
   chooseLeafSplit,
@@ -97,8 +97,28 @@ export class BTree {
    * copies.
    */
   get(key: U64): Uint8Array | undefined {
-    const c = this.finder;
     key = normalizeKey(key);
+    // Fast path without a cursor: a leftmost descent; when the leaf holds a key >= `key`, it is
+    // the first such key of the tree (invariant 2), as the cursor would find.
+    const store = this.store;
+    const limit = pageLimit(store);
+    let pageNo = this.rootPage;
+    let v = readPage(store, pageNo, limit);
+    for (let depth = 0; !v.isLeaf; depth++) {
+      if (depth >= MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
+      pageNo = v.child(v.lowerBound(key));
+      v = readPage(store, pageNo, limit);
+    }
+    const buf = lastPageBuffer();
+    const i = v.lowerBound(key);
+    if (i < v.count) {
+      if (compareKeys(v.keys[i]!, key) !== 0) return undefined;
+      if (v.isOverflow(i)) return readOverflowChain(store, v.overflowHead(i));
+      const off = v.valOff[i]!;
+      return buf.subarray(off, off + v.valueLength(i));
+    }
+    // The first key >= `key` lies in a later leaf (or none does): the cursor follows the chain.
+    const c = this.finder;
     if (!c.seek(key) || compareKeys(c.key, key) !== 0) return undefined;
     return c.value();
   }

@@ -344,8 +344,18 @@ export function appendLeafCell(page: Uint8Array, pageNo: number, v: PageView, ow
   cache.set(page, w);
 }
 
+let lastBuf: Uint8Array = new Uint8Array(0);
+
 /** Reads and decodes page `pageNo` of `store`. */
 export function readPage(store: PageStore, pageNo: number, limit: number): PageView {
   if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > limit) throw corrupt(pageNo, 'B+Tree page id out of range');
-  return viewOf(pageNo, store.read(pageNo), limit);
+  const buf = store.read(pageNo);
+  lastBuf = buf;
+  return viewOf(pageNo, buf, limit);
 }
+
+/**
+ * The image behind the latest `readPage` result, so a caller that needs the bytes too does not
+ * read the page from the store a second time (one cache access per page visit).
+ */
+export const lastPageBuffer = (): Uint8Array => lastBuf;

@@ -12,6 +12,10 @@
  *  3. The committed freelist and header are untouched until commit publishes: rollback (or a
  *     failed commit) simply discards the dirty set, so pages it allocated were never taken
  *     from the committed freelist and appended pages were never counted.
+ *  4. `spilledImages` holds read-only copies of spilled frames, each tagged with its frame
+ *     offset and served only while `spilled` still maps the page to that offset; it is cleared
+ *     whenever the WAL append position moves back (rollbackTo, rollback) or the txn ends, since
+ *     a later frame could then reuse an offset.
  */
 import { DecentDBError, transactionError } from '../util/index.js';
 import { type DbHeader, type DbHeaderFields, encodeHeader } from './db-header.js';
@@ -26,6 +30,14 @@ interface PageState {
   readonly spilled: number | undefined;
 }
 
+interface SpilledImage {
+  readonly offset: number;
+  readonly image: Uint8Array;
+}
+
+/** Spilled images kept for re-reads (an insert descends through spilled interior pages). */
+const SPILLED_IMAGES_MIN = 64;
+
 interface Savepoint {
   readonly id: number;
   readonly mark: LogMark;
@@ -39,6 +51,9 @@ export class WriteTransaction implements PageStore, FreelistHost {
   private readonly dirty = new Map<number, Uint8Array>();
   private readonly spilled = new Map<number, number>();
   private readonly savepoints: Savepoint[] = [];
+  /** Invariant 4: LRU (Map order) of clean images read back from spilled frames. */
+  private readonly spilledImages = new Map<number, SpilledImage>();
+  private readonly spilledImagesMax: number;
   private readonly hdr: DbHeaderFields;
   private count: number;
   private nextSavepointId = 1;
@@ -54,6 +69,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
     readonly durability: Durability,
   ) {
     this.pageSize = pager.pageSize;
+    this.spilledImagesMax = Math.max(SPILLED_IMAGES_MIN, Math.floor(pager.options.spillBudgetBytes / 8 / pager.pageSize));
     const { pageCount, ...fields } = base;
     this.hdr = fields;
     this.count = pageCount;
@@ -162,6 +178,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
       else this.spilled.set(pageNo, st.spilled);
     }
     sp.records.clear();
+    this.spilledImages.clear();
     this.pager.log.resetTo(sp.mark);
     Object.assign(this.hdr, sp.header);
     this.count = sp.pageCount;
@@ -220,6 +237,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
     const published: DbHeader = Object.freeze({ ...this.hdr, pageCount: this.count });
     this.dirty.clear();
     this.spilled.clear();
+    this.spilledImages.clear();
     this.pager.finishWrite(this, published, this.durability);
   }
 
@@ -229,6 +247,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
     this.done = true;
     this.dirty.clear();
     this.spilled.clear();
+    this.spilledImages.clear();
     this.savepoints.length = 0;
     try {
       this.pager.guard(() => this.pager.log.rollback());
@@ -250,8 +269,18 @@ export class WriteTransaction implements PageStore, FreelistHost {
     if (!(pageNo >= 1 && pageNo <= this.count)) throw new DecentDBError('ERR_CORRUPTION', `page ${pageNo}: page number out of range (database has ${this.count} pages)`, { pageNo });
     const off = this.spilled.get(pageNo);
     if (off !== undefined) {
+      const images = this.spilledImages;
+      const hit = images.get(pageNo);
+      if (hit !== undefined && hit.offset === off) {
+        images.delete(pageNo);
+        images.set(pageNo, hit);
+        return hit.image;
+      }
       const buf = new Uint8Array(this.pageSize);
       this.pager.log.readPayload(pageNo, off, buf);
+      images.delete(pageNo);
+      images.set(pageNo, { offset: off, image: buf });
+      if (images.size > this.spilledImagesMax) images.delete(images.keys().next().value!);
       return buf;
     }
     if (pageNo > this.base.pageCount) return new Uint8Array(this.pageSize);
