@@ -163,7 +163,7 @@ describe('decentdb inspect on the native fixture', () => {
   it('rejects a damaged WAL with ERR_CORRUPTION', () => {
     const vfs = new MemoryVfs();
     writeBytes(vfs, '/w.ddb', fixture);
-    writeBytes(vfs, '/w.ddb-wal', new Uint8Array(32));
+    writeBytes(vfs, '/w.ddb-wal', new Uint8Array(32 + 4109)); // bad magic and a frame's worth of bytes (a bare bad header is started afresh)
     const r = run2(vfs, 'inspect', '/w.ddb', '--json');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
