@@ -12,7 +12,7 @@ import { bytesEqual, constraintError, corrupt, putVarint, varintSize } from '../
 import type { U64 } from '../util/index.js';
 import type { PageStore } from '../pager/index.js';
 import { compareKeys, keyDelta, normalizeKey } from './key.js';
-import { FLAG_DELTA_KEYS, appendLeafCell, lastPageBuffer, maxInlineValue, pageLimit, readPage } from './page-view.js';
+import { FLAG_DELTA_KEYS, adoptLeafView, appendLeafCell, lastPageBuffer, maxInlineValue, pageLimit, readPage } from './page-view.js';
 import type { PageView } from './page-view.js';
 import {
   chooseLeafSplit,
@@ -154,12 +154,21 @@ export class BTree {
     const i = c.idx;
     const pageNo = c.pageNo;
     const src = c.buf;
+    if (!v.isOverflow(i) && v.valueLength(i) === value.length) {
+      // Same-size inline value: overwrite the bytes in place; every offset (and so the cached
+      // view) stays valid.
+      const page = this.store.write(pageNo);
+      this.epoch.n++;
+      page.set(value, v.valOff[i]!);
+      if (page !== src) adoptLeafView(page, v);
+      return true;
+    }
     if (v.isOverflow(i)) freeOverflowChain(this.store, v.overflowHead(i));
     const len = this.buildPayload(value);
     const d = composeLeaf(src, v, i, 1, key, payload.subarray(0, len));
     this.epoch.n++;
     if (d.end <= this.store.pageSize) {
-      writeLeafFromDraft(this.store.write(pageNo), d, 0, d.count, v.link, pageNo);
+      writeLeafFromDraft(this.store.write(pageNo), d, 0, d.count, v.link);
       return true;
     }
     // Too big for its leaf: remove it, then re-insert it first among its equal keys (leftmost
@@ -187,7 +196,7 @@ export class BTree {
         if (v.isOverflow(i)) freeOverflowChain(this.store, v.overflowHead(i));
         const d = composeLeaf(c.buf, v, i, 1, undefined, undefined);
         this.epoch.n++;
-        writeLeafFromDraft(this.store.write(c.pageNo), d, 0, d.count, v.link, c.pageNo);
+        writeLeafFromDraft(this.store.write(c.pageNo), d, 0, d.count, v.link);
         return true;
       }
       c.next();
@@ -297,7 +306,7 @@ export class BTree {
     }
     const d = composeLeaf(src, leaf, at, 0, key, cell);
     if (d.end <= store.pageSize) {
-      writeLeafFromDraft(store.write(pageNo), d, 0, d.count, leaf.link, pageNo);
+      writeLeafFromDraft(store.write(pageNo), d, 0, d.count, leaf.link);
       return;
     }
     this.splitLeaf(pageNo, leaf.link, d, at === leaf.count && leaf.link === 0);
@@ -316,7 +325,7 @@ export class BTree {
     }
     for (let p = parts - 1; p >= 0; p--) {
       const to = p + 1 < parts ? starts[p + 1]! : d.count;
-      writeLeafFromDraft(store.write(pages[p]!), d, starts[p]!, to, p + 1 < parts ? pages[p + 1]! : next, pages[p]!);
+      writeLeafFromDraft(store.write(pages[p]!), d, starts[p]!, to, p + 1 < parts ? pages[p + 1]! : next);
     }
     pages.shift();
     this.insertSeparators(seps, pages);

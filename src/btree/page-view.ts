@@ -288,9 +288,19 @@ export function forgetPageView(buf: Uint8Array): void {
   cache.delete(buf);
 }
 
-/** Caches `v` as the view of `buf`, which a writer has just produced (never shared). @internal */
-export function installPageView(buf: Uint8Array, v: PageView): void {
-  if (cacheEnabled) cache.set(buf, v);
+/**
+ * Caches for `copy` (a writable copy of the image `v` describes, possibly with value bytes
+ * changed in place, never offsets) a view of its own: the arrays are copied, not shared, so an
+ * in-place append to one never shows in the other.
+ */
+export function adoptLeafView(copy: Uint8Array, v: PageView): void {
+  if (!cacheEnabled || v.type !== PAGE_LEAF) return;
+  const n = v.count;
+  const w = new PageView(v.pageNo, copy, 0, {
+    type: PAGE_LEAF, link: v.link, keys: v.keys.slice(0, n), cellOff: v.cellOff.slice(), payOff: v.payOff.slice(),
+    valOff: v.valOff.slice(), aux: v.aux.slice(),
+  });
+  cache.set(copy, w);
 }
 
 /** Offset just past the control varint read by the last leafControlAt call. */

@@ -14,10 +14,9 @@ import {
   PAGE_INTERNAL,
   PAGE_LEAF,
   PAGE_TYPE,
-  PageView,
   forgetPageView,
-  installPageView,
 } from './page-view.js';
+import type { PageView } from './page-view.js';
 
 /** A leaf image composed in scratch: `count` cells, cell i at `off[i]`, payload at `pay[i]`. */
 export class LeafDraft {
@@ -117,54 +116,19 @@ function copyCells(d: LeafDraft, pos: number, src: Uint8Array, v: PageView, from
   return pos + (b - a);
 }
 
-/**
- * Writes draft cells [from, to) as a complete leaf into `page` (rekeying the first as absolute).
- * Given `pageNo`, also caches the page's view built from the draft, so the next access to this
- * writable page does not decode it again.
- */
-export function writeLeafFromDraft(page: Uint8Array, d: LeafDraft, from: number, to: number, next: number, pageNo?: number): void {
+/** Writes draft cells [from, to) as a complete leaf into `page` (rekeying the first as absolute). */
+export function writeLeafFromDraft(page: Uint8Array, d: LeafDraft, from: number, to: number, next: number): void {
   forgetPageView(page);
   let pos = PAGE_HEADER_SIZE;
-  let shift = 0;
   if (from < to) {
     pos = putVarint(page, pos, d.keys[from]!);
     const a = d.pay[from]!;
     const b = d.off[to]!;
-    shift = pos - a;
     page.set(d.buf.subarray(a, b), pos);
     pos += b - a;
   }
   page.fill(0, pos);
   writeHeader(page, PAGE_LEAF, to - from, next);
-  if (pageNo !== undefined) installPageView(page, leafViewFromDraft(page, pageNo, d, from, to, next, shift));
-}
-
-/** The view of a leaf just written from draft cells [from, to); `shift` maps draft → page offsets. */
-function leafViewFromDraft(page: Uint8Array, pageNo: number, d: LeafDraft, from: number, to: number, next: number, shift: number): PageView {
-  const n = to - from;
-  const cap = n + 8;
-  const cellOff = new Int32Array(cap + 1);
-  const payOff = new Int32Array(cap);
-  const valOff = new Int32Array(cap);
-  const aux = new Float64Array(cap);
-  const keys = d.keys.slice(from, to);
-  for (let j = 0; j < n; j++) {
-    let p = d.pay[from + j]! + shift;
-    cellOff[j] = j === 0 ? PAGE_HEADER_SIZE : d.off[from + j]! + shift;
-    payOff[j] = p;
-    let ctl = 0;
-    let mul = 1;
-    let b = 0x80;
-    while (b >= 0x80) {
-      b = page[p++]!;
-      ctl += (b & 0x7f) * mul;
-      mul *= 128;
-    }
-    aux[j] = ctl;
-    valOff[j] = p;
-  }
-  cellOff[n] = n === 0 ? PAGE_HEADER_SIZE : d.off[to]! + shift;
-  return new PageView(pageNo, page, 0, { type: PAGE_LEAF, link: next, keys, cellOff, payOff, valOff, aux });
 }
 
 /** Size in bytes of the leaf holding draft cells [from, to). */

@@ -13,7 +13,7 @@ import { castValue } from '../exec/index.js';
 import { addIndex, fillIndex, replaceTableDef, resolveForeignKey } from './ddl.js';
 import type { EngineContext } from './engine-context.js';
 import { renameColumnRefs } from './ast-rewrite.js';
-import { evaluateColumnDefault } from './row-expressions.js';
+import { compileStoredExpr, evaluateColumnDefault } from './row-expressions.js';
 import type { TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
 
@@ -36,7 +36,7 @@ export function alterTable(ctx: EngineContext, scope: WriteScope, stmt: ast.Alte
         renameTable(scope, table, action.to.name);
         break;
       case 'addConstraint':
-        addConstraint(scope, table, action.constraint);
+        addConstraint(ctx, scope, table, action.constraint);
         break;
       case 'alterColumnType':
         alterColumnType(ctx, scope, table, action.name.name, action.type);
@@ -99,6 +99,7 @@ function addColumn(ctx: EngineContext, scope: WriteScope, table: TableInfo, col:
   const fill = evaluateColumnDefault(ctx, c, table.name);
   rewriteRows(scope, table, def, (row) => [...row, fill]);
   const next = replaceTableDef(scope, table, def);
+  validateChecks(ctx, scope, next, checks.slice(table.def.checks.length));
   if (c.unique) {
     const ix = addIndex(scope, next, { name: `uniq_${table.name}_${c.name}_idx`, columns: [c.name], unique: true, kind: 'btree', predicateSql: '' });
     fillIndex(scope, next, ix);
@@ -191,7 +192,25 @@ function renameTable(scope: WriteScope, table: TableInfo, to: string): void {
   }
 }
 
-function addConstraint(scope: WriteScope, table: TableInfo, k: ast.TableConstraint): void {
+const NO_PARAMS: Value[] = [];
+
+/** Existing rows must satisfy CHECK constraints added by ALTER TABLE (Postgres validates them). */
+function validateChecks(ctx: EngineContext, scope: WriteScope, table: TableInfo, checks: readonly { name: string; expr: string }[]): void {
+  if (checks.length === 0) return;
+  const exprs = checks.map((c) => compileStoredExpr(ctx, scope.schema, table, table.name, c.expr, 'CHECK'));
+  const cursor = new BTree(scope.txn, table.def.rootPage).cursor();
+  for (let ok = cursor.first(); ok; ok = cursor.next()) {
+    const row = decodeRecord(cursor.value(), scope.rows.overflow);
+    exprs.forEach((e, i) => {
+      if (e(row, NO_PARAMS) === false) {
+        const name = checks[i]!.name;
+        throw new DecentDBError('ERR_CONSTRAINT', `check constraint "${name}" of relation "${table.name}" is violated by some row`, { table: table.name, constraint: name });
+      }
+    });
+  }
+}
+
+function addConstraint(ctx: EngineContext, scope: WriteScope, table: TableInfo, k: ast.TableConstraint): void {
   switch (k.kind) {
     case 'foreignKey': {
       if (k.columns.length !== 1) throw sqlError('foreign keys over several columns are not supported');
@@ -222,7 +241,9 @@ function addConstraint(scope: WriteScope, table: TableInfo, k: ast.TableConstrai
     }
     case 'check': {
       const check = { name: k.name?.name ?? `${table.name}_check${table.def.checks.length + 1}`, expr: printExpr(k.expr) };
-      replaceTableDef(scope, table, { ...table.def, checks: [...table.def.checks, check] });
+      if (table.def.checks.some((c) => c.name.toLowerCase() === check.name.toLowerCase())) throw sqlError(`constraint "${check.name}" for relation "${table.name}" already exists`);
+      const next = replaceTableDef(scope, table, { ...table.def, checks: [...table.def.checks, check] });
+      validateChecks(ctx, scope, next, [check]);
       return;
     }
     case 'primaryKey':

@@ -19,8 +19,9 @@ import type { EngineContext } from './engine-context.js';
 import { fromJs, naturalType } from './js-values.js';
 import { rowsWhere } from './foreign-keys.js';
 import { compileStoredExpr, type RowExpr } from './row-expressions.js';
-import { checkViolation } from './dml.js';
+import { checkViolation } from './dml-rows.js';
 import type { IndexInfo, TableInfo } from './schema.js';
+import { addTrigramRows } from './trigram-sync.js';
 import type { WriteScope } from './session.js';
 
 export interface BulkLoadOptions {
@@ -73,6 +74,8 @@ function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, inp
   const table = scope.schema.requireTable(tableName);
   const prep = new RowPreparer(ctx, scope, table, options.columns);
   const indexes = table.indexes.filter((ix) => ix.def.kind === 'btree');
+  const trigrams = table.indexes.filter((ix) => ix.def.kind === 'trigram');
+  const trigramRows: (readonly [number | bigint, Value | undefined])[][] = trigrams.map(() => []);
   const entries: { key: U64; entry: Uint8Array }[][] = indexes.map(() => []);
   const tree = new BTree(scope.txn, table.def.rootPage);
   const empty = tree.lastKey() === undefined && indexes.every((ix) => new BTree(scope.txn, ix.def.rootPage).lastKey() === undefined);
@@ -90,6 +93,7 @@ function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, inp
     }
     const { rowid, row } = prep.prepare(item.value);
     indexes.forEach((ix, i) => entries[i]!.push(indexEntry(ix, row, rowid)));
+    trigrams.forEach((ix, i) => trigramRows[i]!.push([rowid, row[ix.columnPositions[0]!]]));
     count++;
     return { key: rowidToKey(rowid), record: encodeRecord(row, table.types, scope.rows.overflow) };
   };
@@ -132,6 +136,15 @@ function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, inp
   if (target.root !== table.def.rootPage) setTableRoot(scope, table, target.root);
 
   indexes.forEach((ix, i) => rebuildIndex(scope, table, ix, entries[i]!));
+  trigrams.forEach((ix, i) => {
+    // ADR-0007: one build (empty index) or one grouped append per batch, not per row.
+    const root = addTrigramRows(scope.txn, ix, trigramRows[i]!);
+    if (root !== ix.def.rootPage) {
+      ix.def = { ...ix.def, rootPage: root };
+      scope.catalog.put({ kind: 'index', index: ix.def });
+    }
+    if (trigramRows[i]!.length > 0) scope.schemaChanged(); // clears the shared tails these writes bypassed
+  });
   table.nextRowId = undefined;
   if (table.rowCount !== undefined) table.rowCount += count;
   prep.verifyForeignKeys();
@@ -229,7 +242,7 @@ class RowPreparer {
     for (let p = 0; p < row.length; p++) {
       if (given[p]) continue;
       const d = this.defaults[p];
-      if (d !== null && d !== undefined) row[p] = assignCast(d(EMPTY, []), d.type, t.types[p]!, t.def.columns[p]!.name, this.ctx.clock);
+      if (d !== null && d !== undefined) row[p] = assignCast(d(EMPTY, EMPTY), d.type, t.types[p]!, t.def.columns[p]!.name, this.ctx.clock);
     }
     let rowid: number | bigint;
     if (t.rowidColumn >= 0 && row[t.rowidColumn] !== null) rowid = row[t.rowidColumn] as number | bigint;
@@ -248,7 +261,7 @@ class RowPreparer {
       }
     }
     for (const k of this.checks) {
-      if (k.expr(row, []) === false) throw checkViolation(t, k.name, row);
+      if (k.expr(row, EMPTY) === false) throw checkViolation(t, k.name, row);
     }
     for (const p of this.fkColumns) {
       const v = row[p]!;
@@ -294,6 +307,7 @@ class RowPreparer {
   }
 }
 
+/** No row / no parameters: one shared array, so compiled expressions are reused (row-expressions.ts). */
 const EMPTY: Value[] = [];
 
 function successor(rowid: number | bigint, current: number | bigint): number | bigint {

@@ -12,6 +12,7 @@ import { parseScript } from '../sql/index.js';
 import { DEFAULT_GROUP_COMMIT_DELAY_MS, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULT_PLAN_CACHE_SIZE, type DatabaseOptions } from './options.js';
 import { Schema } from './schema.js';
 import { Session } from './session.js';
+import { trigramSpill } from './trigram-sync.js';
 import { Statement, type RowMode, type RunResult, type Row } from './statement.js';
 import { bulkLoad, type BulkLoadOptions, type BulkLoadResult } from './bulk-load.js';
 import type { EngineContext } from './engine-context.js';
@@ -77,7 +78,9 @@ export class Database {
       tempPrefix: `${path}-tmp`,
       memoryBudgetBytes: o.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES,
       clock: o.clock === undefined ? systemClock : { nowMicros: () => o.clock!() * 1000 },
+      isOpen: () => !this.closed,
     };
+    this.session.trigram.spill = trigramSpill(vfs, this.ctx.tempPrefix, this.ctx.memoryBudgetBytes);
     this.maxCache = o.planCacheSize ?? DEFAULT_PLAN_CACHE_SIZE;
     this.durability = o.durability ?? 'full';
     this.syncDelayMs = o.groupCommitDelayMs ?? DEFAULT_GROUP_COMMIT_DELAY_MS;

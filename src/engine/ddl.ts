@@ -6,7 +6,7 @@
  */
 import { DecentDBError } from '../util/index.js';
 import { BTree } from '../btree/index.js';
-import { printExpr, printStatement } from '../sql/index.js';
+import { parse, printExpr, printStatement } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
 import type { ColumnDef, FkAction, ForeignKeyRef, IndexDef, TableDef, TriggerDef, ViewDef } from '../catalog/index.js';
 import { TRIGGER_EVENT, TRIGGER_INSTEAD_OF } from '../catalog/index.js';
@@ -214,7 +214,7 @@ export function createIndex(scope: WriteScope, stmt: ast.CreateIndexStmt): Index
   const predicateSql = stmt.where === null ? '' : printExpr(stmt.where);
   if (predicateSql !== '') throw sqlError('partial indexes are not supported');
   const info = addIndex(scope, table, { name, columns, unique: stmt.unique, kind, predicateSql });
-  if (kind === 'btree') fillIndex(scope, table, info);
+  fillIndex(scope, table, info); // btree entries, or a bottom-up trigram build (trigram-sync.ts)
   scope.schemaChanged();
   return info;
 }
@@ -249,10 +249,20 @@ export function createTrigger(scope: WriteScope, stmt: ast.CreateTriggerStmt): v
   if (stmt.function.name.toLowerCase() !== 'decentdb_exec_sql' || stmt.args.length !== 1) {
     throw sqlError("a trigger action must be EXECUTE FUNCTION decentdb_exec_sql('<one DML statement>')");
   }
+  const actionSql = stmt.args[0]!;
+  let action: ast.Statement;
+  try {
+    action = parse(actionSql);
+  } catch (e) {
+    throw sqlError(`trigger "${stmt.name.name}" action does not parse: ${e instanceof Error ? e.message : String(e)}`, { trigger: stmt.name.name });
+  }
+  if (action.kind !== 'insert' && action.kind !== 'update' && action.kind !== 'delete') {
+    throw sqlError(`trigger "${stmt.name.name}" action must be one INSERT, UPDATE or DELETE statement`, { trigger: stmt.name.name });
+  }
   let mask = stmt.timing === 'instead of' ? TRIGGER_INSTEAD_OF : 0;
   for (const ev of stmt.events) mask |= ev === 'insert' ? TRIGGER_EVENT.INSERT : ev === 'delete' ? TRIGGER_EVENT.DELETE : TRIGGER_EVENT.UPDATE;
   const tableName = table?.name ?? scope.schema.views.get(stmt.table.name.toLowerCase())!.name;
-  const trigger: TriggerDef = { name: stmt.name.name, table: tableName, eventsMask: mask, actionSql: stmt.args[0]! };
+  const trigger: TriggerDef = { name: stmt.name.name, table: tableName, eventsMask: mask, actionSql };
   if (table !== undefined) {
     if (table.triggers.some((t) => t.name.toLowerCase() === trigger.name.toLowerCase())) throw sqlError(`trigger "${trigger.name}" for relation "${tableName}" already exists`);
     table.triggers.push(trigger);

@@ -8,18 +8,21 @@
  * Triggers: actions are one DML statement (native: no NEW/OLD), run once per affected row
  * after the statement's rows are written. A trigger never fires itself again while its own
  * action runs (SQLite's default, non-recursive triggers); other triggers may nest up to
- * MAX_TRIGGER_DEPTH.
+ * MAX_TRIGGER_DEPTH. Row-level helpers (casts, CHECK, DEFAULT, RETURNING) live in dml-rows.ts.
  */
-import { DecentDBError, toHex } from '../util/index.js';
+import { DecentDBError } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import { parse, parseExpression } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
 import { TRIGGER_EVENT, TRIGGER_INSTEAD_OF, type TriggerDef } from '../catalog/index.js';
-import { assignCast } from '../exec/index.js';
 import type { EngineContext } from './engine-context.js';
 import { PendingForeignKeyChecks, referencingColumns, rowsWhere, stillReferenced, type RowRef } from './foreign-keys.js';
 import { naturalType } from './js-values.js';
-import { compileRowExpr, compileStoredExpr, runSelectInScope, type RowExpr } from './row-expressions.js';
+import { compileRowExpr, runSelectInScope, type RowExpr } from './row-expressions.js';
+import {
+  castInto, ColumnDefaults, compileChecks, compileGenerated, compileReturning, returningColumns, rowidKey, runChecks, sameKey, targetColumns,
+  type CompiledCheck, type CompiledGenerated, type DmlRun,
+} from './dml-rows.js';
 import type { TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
 import type { Rowid } from './table-writer.js';
@@ -31,18 +34,6 @@ export interface DmlResult {
 }
 
 const MAX_TRIGGER_DEPTH = 16;
-
-/** Per-statement state shared by nested trigger actions. */
-interface DmlRun {
-  readonly ctx: EngineContext;
-  readonly scope: WriteScope;
-  readonly params: readonly Value[];
-  /** Text the statement's AST positions refer to (for error positions), when known. */
-  readonly sql: string | undefined;
-  readonly fk: PendingForeignKeyChecks;
-  readonly activeTriggers: Set<string>;
-  readonly depth: number;
-}
 
 export function executeDml(ctx: EngineContext, scope: WriteScope, stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt, params: readonly Value[], sql?: string): DmlResult {
   const run: DmlRun = { ctx, scope, params, sql, fk: new PendingForeignKeyChecks(), activeTriggers: new Set(), depth: 0 };
@@ -241,126 +232,6 @@ function simpleValue(run: DmlRun, e: ast.Expr): [Value, SqlType | undefined] {
   }
 }
 
-/** Assignment cast of `v` (natural type `from`; undefined = an untyped literal) into column `pos`. */
-function castInto(run: DmlRun, v: Value, from: SqlType | undefined, table: TableInfo, pos: number): Value {
-  if (v === null) return null;
-  const to = table.types[pos]!;
-  const col = table.def.columns[pos]!;
-  return assignCast(v, from ?? { base: 'TEXT' }, to, col.name, run.ctx.clock);
-}
-
-function targetColumns(table: TableInfo, columns: readonly ast.Ident[]): number[] {
-  if (columns.length === 0) return table.types.map((_, i) => i);
-  const seen = new Set<number>();
-  return columns.map((c) => {
-    const pos = table.column(c.name);
-    if (pos < 0) throw new DecentDBError('ERR_SQL', `column "${c.name}" of relation "${table.name}" does not exist`, { table: table.name, column: c.name });
-    if (seen.has(pos)) throw new DecentDBError('ERR_SQL', `column "${c.name}" specified more than once`, { column: c.name });
-    seen.add(pos);
-    return pos;
-  });
-}
-
-class ColumnDefaults {
-  private readonly compiled: (RowExpr | null | undefined)[];
-  constructor(
-    private readonly run: DmlRun,
-    private readonly table: TableInfo,
-  ) {
-    this.compiled = new Array(table.types.length);
-  }
-
-  value(pos: number): Value {
-    let c = this.compiled[pos];
-    if (c === undefined) {
-      const sql = this.table.def.columns[pos]!.defaultSql;
-      c = sql === undefined ? null : compileStoredExpr(this.run.ctx, this.run.scope.schema, this.table, '', sql, 'DEFAULT', false);
-      this.compiled[pos] = c;
-    }
-    if (c === null) return null;
-    const v = c(EMPTY_ROW, this.run.params);
-    return castInto(this.run, v, c.type, this.table, pos);
-  }
-}
-
-const EMPTY_ROW: Value[] = [];
-
-interface CompiledCheck {
-  readonly name: string;
-  readonly expr: RowExpr;
-}
-
-function compileChecks(run: DmlRun, table: TableInfo, alias: string): CompiledCheck[] {
-  return table.def.checks.map((k) => ({ name: k.name, expr: compileStoredExpr(run.ctx, run.scope.schema, table, alias, k.expr, 'CHECK') }));
-}
-
-function runChecks(table: TableInfo, checks: readonly CompiledCheck[], row: Value[], params: readonly Value[]): void {
-  for (const c of checks) {
-    if (c.expr(row, params) === false) {
-      throw checkViolation(table, c.name, row);
-    }
-  }
-}
-
-/** ERR_CONSTRAINT for a CHECK that evaluated to FALSE, with the failing row (Postgres's DETAIL). */
-export function checkViolation(table: TableInfo, constraint: string, row: readonly Value[]): DecentDBError {
-  const shown = row.map((v) => (v === null ? 'null' : v instanceof Uint8Array ? `\\x${toHex(v)}` : String(v))).join(', ');
-  return new DecentDBError('ERR_CONSTRAINT', `new row for relation "${table.name}" violates check constraint "${constraint}": failing row contains (${shown})`, {
-    table: table.name,
-    constraint,
-    row: shown,
-  });
-}
-
-interface CompiledGenerated {
-  readonly pos: number;
-  readonly type: SqlType;
-  readonly expr: RowExpr;
-}
-
-function compileGenerated(run: DmlRun, table: TableInfo, alias: string): CompiledGenerated[] {
-  const out: CompiledGenerated[] = [];
-  table.def.columns.forEach((c, pos) => {
-    if (c.generatedSql === undefined) return;
-    const expr = compileStoredExpr(run.ctx, run.scope.schema, table, alias, c.generatedSql, 'GENERATED');
-    out.push({ pos, type: expr.type, expr });
-  });
-  return out;
-}
-
-function compileReturning(run: DmlRun, table: TableInfo, alias: string, items: readonly ast.SelectItem[]): RowExpr[] {
-  const out: RowExpr[] = [];
-  for (const item of items) {
-    if (item.kind === 'allColumns') {
-      table.def.columns.forEach((c) => out.push(compileRowExpr(run.ctx, run.scope.schema, table, alias, { kind: 'column', table: null, name: { name: c.name, quoted: true } }, 'RETURNING')));
-    } else {
-      out.push(compileRowExpr(run.ctx, run.scope.schema, table, alias, item.expr, 'RETURNING'));
-    }
-  }
-  return out;
-}
-
-function returningColumns(run: DmlRun, table: TableInfo, alias: string, items: readonly ast.SelectItem[]): { name: string; type: SqlType }[] {
-  const cols: { name: string; type: SqlType }[] = [];
-  const exprs = compileReturning(run, table, alias, items);
-  let i = 0;
-  for (const item of items) {
-    if (item.kind === 'allColumns') {
-      for (const c of table.def.columns) cols.push({ name: c.name, type: exprs[i++]!.type });
-    } else {
-      cols.push({ name: item.alias?.name ?? exprName(item.expr), type: exprs[i++]!.type });
-    }
-  }
-  return cols;
-}
-
-function exprName(e: ast.Expr): string {
-  if (e.kind === 'column') return e.name.name;
-  if (e.kind === 'call') return e.name.name.toLowerCase();
-  if (e.kind === 'cast') return exprName(e.expr);
-  return '?column?';
-}
-
 /** ON CONFLICT: finds the conflicting row and applies DO NOTHING / DO UPDATE. */
 class ConflictHandler {
   private readonly positions: number[][];
@@ -431,17 +302,6 @@ class ConflictHandler {
     for (const g of generated) next[g.pos] = castInto(this.run, g.expr(next, this.run.params), g.type, this.table, g.pos);
     return applyUpdate(this.run, this.table, existing, next, checks);
   }
-}
-
-/** A Set key for a rowid (numbers and bigints of the same value coincide). */
-function rowidKey(r: Rowid): number | bigint {
-  return typeof r === 'bigint' && r >= -9007199254740991n && r <= 9007199254740991n ? Number(r) : r;
-}
-
-function sameKey(a: Value, b: Value): boolean {
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
-  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return BigInt(a as bigint) === BigInt(b as bigint) || a === b;
-  return String(a) === String(b);
 }
 
 // ---------------------------------------------------------------------------------------------

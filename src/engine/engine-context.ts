@@ -15,4 +15,6 @@ export interface EngineContext {
   readonly tempPrefix: string;
   readonly memoryBudgetBytes: number;
   readonly clock: Clock;
+  /** False once the Database is closed (open iterators stop with ERR_TRANSACTION). */
+  readonly isOpen: () => boolean;
 }

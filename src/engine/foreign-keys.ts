@@ -34,11 +34,15 @@ export function rowsWhere(scope: WriteScope, table: TableInfo, pos: number, valu
   }
   const ix = table.indexes.find((i) => i.def.kind === 'btree' && i.columnPositions.length === 1 && i.columnPositions[0] === pos);
   if (ix !== undefined) {
-    const key = indexKey([value], [type]);
     const hasValue = indexEntryHasValue([type]);
     const cursor = new BTree(scope.txn, ix.def.rootPage).cursor();
     const rowids: Rowid[] = [];
-    for (let ok = cursor.seek(key); ok && cursor.key === key; ok = cursor.next()) rowids.push(decodeIndexEntry(cursor.value(), hasValue).rowid);
+    // FLOAT64 keys are raw IEEE bits: -0.0 and 0.0 are equal values under different keys.
+    const values = type.base === 'FLOAT64' && value === 0 ? [0, -0] : [value];
+    for (const v of values) {
+      const key = indexKey([v], [type]);
+      for (let ok = cursor.seek(key); ok && cursor.key === key; ok = cursor.next()) rowids.push(decodeIndexEntry(cursor.value(), hasValue).rowid);
+    }
     for (const rowid of rowids) {
       const row = scope.rows.read(table, rowid);
       if (row !== undefined && row[pos] !== null && compareValues(row[pos]!, value, type) === 0) out.push({ rowid, row });

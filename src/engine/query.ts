@@ -5,13 +5,14 @@
  * BEGIN, otherwise a fresh read snapshot held until the cursor closes.
  */
 import { DecentDBError } from '../util/index.js';
-import type { PageStore } from '../pager/index.js';
+import { ReadTransaction, type PageStore } from '../pager/index.js';
+import { TrigramIndex } from '../trigram/index.js';
 import { BTree } from '../btree/index.js';
 import { overflowFor, type SqlType, type Value } from '../record/index.js';
 import { parse } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
 import { explain, planSelect, type PhysicalPlan, type Schema as PlannerSchema, type SchemaView } from '../planner/index.js';
-import { execute, newCounters, type ExecContext } from '../exec/index.js';
+import { execute, executeReusing, explainTrigram, newCounters, newEnv, type ExecContext } from '../exec/index.js';
 import type { EngineContext } from './engine-context.js';
 import type { Schema } from './schema.js';
 import type { WriteScope } from './session.js';
@@ -80,7 +81,12 @@ export function planFor(stmt: ast.SelectStmt, schema: Schema, sql?: string): Phy
 let tempCounter = 0;
 
 export function execContext(ctx: EngineContext, store: PageStore, params: readonly Value[]): ExecContext {
+  const session = ctx.session;
   return {
+    // ADR-0007: read snapshots share the Database's postings cache under their commit LSN;
+    // the write transaction reads uncached (its postings are changing).
+    openTrigram: (ix) => new TrigramIndex(store, ix.rootPage, store instanceof ReadTransaction ? { cache: session.trigram.cache, cacheId: ix.name.toLowerCase(), cacheTag: store.snapshotLsn } : {}),
+    rowCount: (table) => session.schema.table(table)?.rowCount,
     store,
     openCursor: (root) => new BTree(store, root).cursor(),
     overflow: overflowFor(store),
@@ -103,7 +109,7 @@ export function openQuery(ctx: EngineContext, stmt: ast.SelectStmt, params: read
   const read = write === null ? ctx.pager.beginRead() : null;
   const store: PageStore = write ?? read!;
   try {
-    const rows = execute(plan, execContext(ctx, store, params));
+    const rows = executeReusing(plan, execContext(ctx, store, params));
     return cursorOver(plan, rows, () => read?.end());
   } catch (e) {
     read?.end();
@@ -144,7 +150,7 @@ function cursorOver(plan: PhysicalPlan, rows: ReturnType<typeof execute>, releas
 /** A SELECT run inside a write statement (INSERT … SELECT, UPDATE/DELETE targets). */
 export function runSelectInScope(ctx: EngineContext, scope: WriteScope, stmt: ast.SelectStmt, params: readonly Value[], sql?: string): QueryCursor {
   const plan = planFor(stmt, scope.schema, sql);
-  const rows = execute(plan, execContext(ctx, scope.txn, params));
+  const rows = executeReusing(plan, execContext(ctx, scope.txn, params));
   return cursorOver(plan, rows, () => undefined);
 }
 
@@ -154,7 +160,15 @@ export function explainStatement(ctx: EngineContext, stmt: ast.ExplainStmt, para
   if (inner.kind !== 'select') throw new DecentDBError('ERR_SQL', 'EXPLAIN supports SELECT statements only');
   const schema = ctx.session.schema;
   const plan = planFor(inner, schema, sql);
-  const lines: Value[] = explain(plan);
+  const write = ctx.session.writeTransaction;
+  const read = write === null ? ctx.pager.beginRead() : null;
+  let lines: Value[];
+  try {
+    const ectx = execContext(ctx, write ?? read!, params);
+    lines = explain(plan, { trigram: explainTrigram(ectx, newEnv(ectx)) });
+  } finally {
+    read?.end();
+  }
   if (stmt.analyze) {
     const write = ctx.session.writeTransaction;
     const read = write === null ? ctx.pager.beginRead() : null;
@@ -163,7 +177,7 @@ export function explainStatement(ctx: EngineContext, stmt: ast.ExplainStmt, para
       let rows = 0;
       for (const _ of execute(plan, ectx)) rows++;
       const c = ectx.counters;
-      lines.push(`Rows: ${rows}; rows read: ${c.rowsRead}; index entries: ${c.indexEntries}; rechecks failed: ${c.rechecksFailed}; sort spills: ${c.sortSpills}`);
+      lines.push(`Rows: ${rows}; rows read: ${c.rowsRead}; index entries: ${c.indexEntries}; rechecks failed: ${c.rechecksFailed}; sort spills: ${c.sortSpills}${c.trigramSearches > 0 ? `; trigram candidates: ${c.trigramCandidates}` : ''}`);
     } finally {
       read?.end();
     }

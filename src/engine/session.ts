@@ -14,8 +14,10 @@
  *     — are copied back from the clone. Plans and iterators holding the committed schema
  *     therefore stay consistent with their snapshot.
  *  2. Every write statement runs inside a pager savepoint; on failure the savepoint is rolled
- *     back and the transaction's schema reloaded from its own catalog tree, so a failed
- *     statement changes nothing (statement-level atomicity).
+ *     back and, when the statement had changed the structure (Schema.structure), the
+ *     transaction's schema is reloaded from its own catalog tree; otherwise only its row-count
+ *     and next-rowid hints are reset. So a failed statement changes nothing (statement-level
+ *     atomicity), and failing row statements (insert-or-skip loops) stay cheap.
  *  3. Root-page and catalog changes are written to the catalog tree during the statement that
  *     caused them (CatalogWriter), never deferred to commit.
  */
@@ -23,6 +25,7 @@ import { DecentDBError } from '../util/index.js';
 import type { Durability, Pager, WriteTransaction } from '../pager/index.js';
 import { CatalogWriter, Schema } from './schema.js';
 import { TableWriter, type TableChangeListener } from './table-writer.js';
+import { TrigramState } from './trigram-sync.js';
 
 export interface WriteScope {
   readonly txn: WriteTransaction;
@@ -37,6 +40,8 @@ interface SqlSavepoint {
   readonly name: string;
   readonly id: number;
   readonly hints: RowCountHints;
+  /** Schema.structure when the savepoint was set. */
+  readonly structure: object;
 }
 
 /** Row counts of the transaction's tables at a savepoint, restored when it is rolled back to. */
@@ -58,6 +63,8 @@ export class Session {
   private explicitTxn = false;
   private durability: Durability | undefined;
   private readonly savepoints: SqlSavepoint[] = [];
+  /** Trigram tails (cleared on every rollback and DDL) and postings cache (ADR-0007). */
+  readonly trigram = new TrigramState();
 
   constructor(
     private readonly pager: Pager,
@@ -112,7 +119,7 @@ export class Session {
       this.begin();
     }
     const txn = this.txn!;
-    this.savepoints.push({ name: name.toLowerCase(), id: txn.savepoint(), hints: rowCountHints(this.txSchema!) });
+    this.savepoints.push({ name: name.toLowerCase(), id: txn.savepoint(), hints: rowCountHints(this.txSchema!), structure: this.txSchema!.structure });
   }
 
   release(name: string): void {
@@ -126,10 +133,11 @@ export class Session {
     const i = this.findSavepoint(name);
     const sp = this.savepoints[i]!;
     this.txn!.rollbackTo(sp.id);
+    this.trigram.clearTails();
     // The savepoint stays, as in Postgres: it can be rolled back to again.
     this.savepoints.length = i + 1;
-    this.savepoints[i] = { name: sp.name, id: this.txn!.savepoint(), hints: sp.hints };
-    this.reloadSchema(sp.hints);
+    this.restoreSchema(sp.hints, sp.structure);
+    this.savepoints[i] = { name: sp.name, id: this.txn!.savepoint(), hints: sp.hints, structure: this.txSchema!.structure };
   }
 
   /**
@@ -141,16 +149,18 @@ export class Session {
       const txn = this.txn!;
       const sp = txn.savepoint();
       const hints = rowCountHints(this.txSchema!);
+      const structure = this.txSchema!.structure;
       try {
         const result = fn(this.scope!);
         txn.release(sp);
         txn.spillSafePoint();
         return result;
       } catch (e) {
+        this.trigram.clearTails();
         if (txn.isActive) {
           txn.rollbackTo(sp);
           txn.release(sp);
-          this.reloadSchema(hints);
+          this.restoreSchema(hints, structure);
         }
         throw e;
       }
@@ -201,9 +211,10 @@ export class Session {
       txn,
       schema,
       catalog,
-      rows: new TableWriter(txn, schema, listener),
+      rows: new TableWriter(txn, schema, listener, this.trigram),
       schemaChanged() {
         session.changedSchema = true;
+        session.trigram.clearTails();
         session.changedStructure = true;
         schema.structure = {};
         session.noteCatalogRoot(txn, schema, catalog);
@@ -227,6 +238,7 @@ export class Session {
       txn.commit();
     } catch (e) {
       this.clear();
+      this.trigram.clearTails();
       if (txn.isActive) txn.rollback();
       throw e;
     }
@@ -243,6 +255,7 @@ export class Session {
 
   private abandon(): void {
     const txn = this.txn;
+    this.trigram.clearTails();
     this.clear();
     if (txn !== null && txn.isActive) txn.rollback();
   }
@@ -256,10 +269,23 @@ export class Session {
   }
 
   /**
-   * Invariant 2: after a partial rollback the schema copy is rebuilt from the catalog tree, with
-   * the row counts as they were at the savepoint (next rowids are recomputed from the trees).
-   * The rebuilt copy is a new object, so it is always published at commit.
+   * Invariant 2: after a partial rollback to a point where the structure token was `structure`,
+   * the schema copy is rebuilt from the catalog tree if the structure changed since, else kept;
+   * either way row counts return to `hints` and next rowids are recomputed from the trees.
    */
+  private restoreSchema(hints: RowCountHints, structure: object): void {
+    const schema = this.txSchema!;
+    if (schema.structure !== structure) {
+      this.reloadSchema(hints);
+      return;
+    }
+    for (const [k, t] of schema.tables) {
+      if (hints.has(k)) t.rowCount = hints.get(k);
+      t.nextRowId = undefined;
+    }
+  }
+
+  /** Rebuilds the transaction's schema copy from its catalog tree (a new object: always published). */
   private reloadSchema(hints: RowCountHints): void {
     const txn = this.txn!;
     const schema = Schema.load(txn, txn.rootCatalog, txn.schemaCookie);

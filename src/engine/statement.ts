@@ -102,6 +102,7 @@ export class Statement {
     try {
       for (;;) {
         let row: Value[] | undefined;
+        if (!this.ctx.isOpen()) throw new DecentDBError('ERR_TRANSACTION', 'the database is closed');
         try {
           row = ex.cursor.next();
         } catch (e) {
@@ -115,8 +116,12 @@ export class Statement {
     }
   }
 
-  /** Result columns (empty for statements without rows). */
+  /**
+   * Result columns of a SELECT or EXPLAIN (planned, not run); empty for other statements,
+   * including DML with RETURNING, whose columns are known once it runs.
+   */
   columns(): ColumnInfo[] {
+    if (this.ast.kind === 'explain') return [{ name: 'query_plan', type: 'TEXT' }];
     if (this.ast.kind !== 'select') return [];
     const ex = this.execute([], true);
     return ex.columns.map((c) => ({ name: c.name, type: typeName(c.type) }));

@@ -18,6 +18,7 @@ import {
 import { freeOverflowChain } from '../btree/index.js';
 import { compareValues } from '../exec/index.js';
 import type { IndexInfo, Schema, TableInfo } from './schema.js';
+import { buildTrigramIndex, syncTrigramRow, type TrigramState } from './trigram-sync.js';
 
 export type Rowid = number | bigint;
 
@@ -34,6 +35,8 @@ export class TableWriter {
     readonly store: PageStore,
     readonly schema: Schema,
     private readonly listener: TableChangeListener,
+    /** The Database's trigram tails and spill settings (trigram-sync.ts); absent: per-call handles, in-memory builds. */
+    private readonly trigram?: TrigramState,
   ) {
     this.overflow = overflowFor(store);
   }
@@ -74,6 +77,7 @@ export class TableWriter {
     }
     this.noteRoot('table', table, tree);
     for (const ix of table.indexes) if (ix.def.kind === 'btree') this.insertIndexEntry(ix, row, rowid);
+    for (const ix of table.indexes) if (ix.def.kind === 'trigram') this.syncTrigram(ix, rowid, null, row);
     if (bigger(rowid, next)) table.nextRowId = successor(rowid);
     else if (rowid === next) table.nextRowId = successor(rowid);
     if (table.rowCount !== undefined) table.rowCount++;
@@ -83,6 +87,7 @@ export class TableWriter {
   /** Deletes the row `rowid` whose current values are `row`. */
   delete(table: TableInfo, rowid: Rowid, row: readonly Value[]): void {
     for (const ix of table.indexes) if (ix.def.kind === 'btree') this.deleteIndexEntry(ix, row, rowid);
+    for (const ix of table.indexes) if (ix.def.kind === 'trigram') this.syncTrigram(ix, rowid, row, null);
     const tree = new BTree(this.store, table.def.rootPage);
     const key = rowidToKey(rowid);
     const old = tree.get(key);
@@ -115,6 +120,7 @@ export class TableWriter {
     tree.update(key, encodeRecord(newRow, table.types, this.overflow));
     this.noteRoot('table', table, tree);
     for (const ix of changed) this.insertIndexEntry(ix, newRow, rowid);
+    for (const ix of table.indexes) if (ix.def.kind === 'trigram') this.syncTrigram(ix, rowid, oldRow, newRow);
     return rowid;
   }
 
@@ -124,6 +130,11 @@ export class TableWriter {
    * text: an estimate the planner uses).
    */
   fillIndex(table: TableInfo, ix: IndexInfo): { entries: number; distinctKeys: number } {
+    if (ix.def.kind === 'trigram') {
+      const built = buildTrigramIndex(this.store, table, ix, this.overflow, this.trigram?.spill);
+      this.noteRootPage('index', ix, built.root);
+      return { entries: built.entries, distinctKeys: built.entries };
+    }
     const cursor = new BTree(this.store, table.def.rootPage).cursor();
     const rows: { rowid: Rowid; row: Value[] }[] = [];
     for (let ok = cursor.first(); ok; ok = cursor.next()) {
@@ -157,6 +168,17 @@ export class TableWriter {
     const key = indexKey(values, ix.types);
     const hasValue = indexEntryHasValue(ix.types);
     const cursor = new BTree(this.store, ix.def.rootPage).cursor();
+    // FLOAT64 keys are raw IEEE bits (format §1.10): -0.0 and 0.0 are equal but keyed apart.
+    // (A composite index holding ±0 in a FLOAT column is not cross-checked: known limitation.)
+    const zero = values.length === 1 && ix.types[0]!.base === 'FLOAT64' && values[0] === 0;
+    const keys = zero ? [key, indexKey([Object.is(values[0], -0) ? 0 : -0], ix.types)] : [key];
+    for (const k of keys) this.checkUniqueKey(table, ix, row, self, values, k, cursor, hasValue);
+  }
+
+  private checkUniqueKey(
+    table: TableInfo, ix: IndexInfo, row: readonly Value[], self: Rowid | undefined, values: readonly Value[],
+    key: ReturnType<typeof indexKey>, cursor: ReturnType<BTree['cursor']>, hasValue: boolean,
+  ): void {
     for (let ok = cursor.seek(key); ok && cursor.key === key; ok = cursor.next()) {
       const entry = decodeIndexEntry(cursor.value(), hasValue);
       if (self !== undefined && entry.rowid === self) continue;
@@ -221,9 +243,18 @@ export class TableWriter {
   }
 
   private noteRoot(kind: 'table' | 'index', owner: TableInfo | IndexInfo, tree: BTree): void {
-    if (tree.root === owner.def.rootPage) return;
-    owner.def = { ...owner.def, rootPage: tree.root } as typeof owner.def;
-    this.listener.rootChanged(kind, owner.name, tree.root);
+    this.noteRootPage(kind, owner, tree.root);
+  }
+
+  private noteRootPage(kind: 'table' | 'index', owner: TableInfo | IndexInfo, root: number): void {
+    if (root === owner.def.rootPage) return;
+    owner.def = { ...owner.def, rootPage: root } as typeof owner.def;
+    this.listener.rootChanged(kind, owner.name, root);
+  }
+
+  /** Trigram postings follow the row in its own transaction (ADR-0007 §3). */
+  private syncTrigram(ix: IndexInfo, rowid: Rowid, oldRow: readonly Value[] | null, newRow: readonly Value[] | null): void {
+    this.noteRootPage('index', ix, syncTrigramRow(this.store, ix, this.trigram?.tailsFor(ix.name), rowid, oldRow, newRow));
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * Compiles bound expressions into closures once per plan instantiation: no AST walk per row.
  * Three-valued logic as Postgres: AND/OR with NULL, comparisons with NULL → NULL, IN lists
- * (x NOT IN (…, NULL) is never TRUE), IS [NOT] DISTINCT FROM. Parameters are coerced to their
- * inferred types when compiled (they are constant for one execution). Subqueries run through
- * the `runSubquery` hook (execute.ts), once when uncorrelated, per row when correlated.
+ * (x NOT IN (…, NULL) is never TRUE), IS [NOT] DISTINCT FROM. Closures read parameters from
+ * `env.params` slots, coerced once per run (bindParams), so one compiled tree serves many runs
+ * with new parameters; per-run caches (uncorrelated subqueries) reset when `env.epoch` moves.
+ * Subqueries run through the `runSubquery` hook (execute.ts), once when uncorrelated, per row
+ * when correlated.
  */
 import { DecentDBError, sqlError } from '../util/index.js';
 import { Decimal, Timestamp } from '../record/index.js';
@@ -21,14 +23,48 @@ import type { ExecContext } from './exec-context.js';
 
 export type Compiled = (row: readonly Value[]) => Value;
 
-/** Runtime state shared by the compiled closures of one execution. */
+/** Runtime state shared by the compiled closures of one operator tree (one or many runs). */
 export interface Env {
-  readonly ctx: ExecContext;
+  /** The current run's context; a reused execution (execute.ts) swaps it before each run. */
+  ctx: ExecContext;
   /** Current row of each enclosing query level (correlation). */
   readonly outer: (readonly Value[] | undefined)[];
   readonly fnCtx: FunctionContext;
   /** Opens a subquery plan and returns a row pull function (execute.ts). */
   readonly runSubquery: (s: BSubquery) => () => Value[] | undefined;
+  /** Coerced parameter values of the current run, one slot per (index, type) compiled. */
+  readonly params: Value[];
+  /** What each slot of `params` holds (bindParams fills the slots from ctx.params). */
+  readonly paramSpecs: ParamSpec[];
+  /** Moves on every run; closures caching per-run results reset when it changes. */
+  epoch: number;
+}
+
+export interface ParamSpec {
+  /** 1-based `$n`. */
+  readonly index: number;
+  readonly type: SqlType;
+  readonly key: string;
+}
+
+/** The slot of `$index` coerced to `type` (registered and bound on first use). */
+function paramSlot(env: Env, index: number, type: SqlType): number {
+  const key = `${index}:${type.base}:${type.precision ?? ''}:${type.scale ?? ''}`;
+  const specs = env.paramSpecs;
+  for (let i = 0; i < specs.length; i++) if (specs[i]!.key === key) return i;
+  specs.push({ index, type, key });
+  env.params.push(coerceParam(env.ctx.params[index - 1], type, index, env));
+  return specs.length - 1;
+}
+
+/** Coerces `env.ctx.params` into the slots compiled so far (start of each reused run). */
+export function bindParams(env: Env): void {
+  const specs = env.paramSpecs;
+  const raw = env.ctx.params;
+  for (let i = 0; i < specs.length; i++) {
+    const s = specs[i]!;
+    env.params[i] = coerceParam(raw[s.index - 1], s.type, s.index, env);
+  }
 }
 
 /** A JS value bound to `$n`, converted to the type the binder inferred. */
@@ -85,8 +121,9 @@ export function compileExpr(e: BExpr, env: Env): Compiled {
       return () => v;
     }
     case 'param': {
-      const v = coerceParam(env.ctx.params[e.index - 1], e.type, e.index, env);
-      return () => v;
+      const slot = paramSlot(env, e.index, e.type);
+      const ps = env.params;
+      return () => ps[slot]!;
     }
     case 'col': {
       const s = e.slot;
@@ -119,8 +156,7 @@ export function compileExpr(e: BExpr, env: Env): Compiled {
       const f = compileExpr(e.operand, env);
       const from = e.operand.type;
       const to = e.type;
-      const clock = env.ctx.clock;
-      return (row) => castValue(f(row), from, to, clock);
+      return (row) => castValue(f(row), from, to, env.ctx.clock);
     }
     case 'arith': {
       const l = compileExpr(e.left, env);
@@ -260,14 +296,24 @@ function compileInList(e: Extract<BExpr, { kind: 'inList' }>, env: Env): Compile
   const { not, cmpType } = e;
   const constant = e.list.every((v) => v.kind === 'const' || v.kind === 'param');
   if (constant) {
-    const keys = new Set<unknown>();
+    // Parameters are constant within a run: the key set is rebuilt when the run changes.
+    const fs = e.list.map((item) => compileExpr(item, env));
+    let keys = new Set<unknown>();
     let hasNull = false;
-    for (const item of e.list) {
-      const v = compileExpr(item, env)([]);
-      if (v === null) hasNull = true;
-      else keys.add(hashKey(v, cmpType));
-    }
+    let epoch = NaN;
+    const build = (): void => {
+      keys = new Set<unknown>();
+      hasNull = false;
+      for (const f of fs) {
+        const v = f([]);
+        if (v === null) hasNull = true;
+        else keys.add(hashKey(v, cmpType));
+      }
+      epoch = env.epoch;
+    };
+    build();
     return (row) => {
+      if (epoch !== env.epoch) build();
       const v = x(row);
       if (v === null) return null;
       if (keys.has(hashKey(v, cmpType))) return !not;
@@ -312,12 +358,21 @@ interface InSet {
 function compileSubquery(e: BSubquery, env: Env): Compiled {
   const level = e.level - 1;
   const outer = env.outer;
-  const counters = env.ctx.counters;
   const operand = e.operand === null ? null : compileExpr(e.operand, env);
   const { mode, cmpType, not, correlated } = e;
   let onceDone = false;
   let onceValue: Value = null;
   let onceSet: InSet | null = null;
+  let epoch = env.epoch;
+  /** Results cached for one run are dropped when a new run starts (new data, new params). */
+  const fresh = (): void => {
+    if (epoch === env.epoch) return;
+    epoch = env.epoch;
+    onceDone = false;
+    onceValue = null;
+    onceSet = null;
+    cache?.clear();
+  };
 
   const regroup = e.regroup;
   const widen = (row: readonly Value[]): readonly Value[] => {
@@ -330,7 +385,7 @@ function compileSubquery(e: BSubquery, env: Env): Compiled {
     const row = widen(groupRow);
     const saved = outer[level];
     outer[level] = row;
-    counters.subqueryRuns++;
+    env.ctx.counters.subqueryRuns++;
     const pull = env.runSubquery(e);
     outer[level] = saved;
     return () => {
@@ -370,10 +425,12 @@ function compileSubquery(e: BSubquery, env: Env): Compiled {
   };
 
   // Correlated on the enclosing row only: cache results by the referenced outer values.
-  if (correlated && !e.deepCorrelated && e.refs.length > 0) {
+  const cacheable = correlated && !e.deepCorrelated && e.refs.length > 0;
+  const cache = cacheable ? new Map<string, Value | InSet>() : null;
+  if (cache !== null) {
     const refs = e.refs;
-    const cache = new Map<string, Value | InSet>();
     const cached = <R extends Value | InSet>(row: readonly Value[], f: (row: readonly Value[]) => R): R => {
+      fresh();
       const w = widen(row);
       let key = '';
       for (let i = 0; i < refs.length; i++) key += valueTag(w[refs[i]!] ?? null) + '\u0001';
@@ -392,6 +449,7 @@ function compileSubquery(e: BSubquery, env: Env): Compiled {
   if (mode === 'scalar') {
     if (correlated) return scalar;
     return (row) => {
+      fresh();
       if (!onceDone) {
         onceValue = scalar(row);
         onceDone = true;
@@ -402,6 +460,7 @@ function compileSubquery(e: BSubquery, env: Env): Compiled {
   if (mode === 'exists') {
     if (correlated) return exists;
     return (row) => {
+      fresh();
       if (!onceDone) {
         onceValue = exists(row);
         onceDone = true;
@@ -412,6 +471,7 @@ function compileSubquery(e: BSubquery, env: Env): Compiled {
   const op = operand!;
   if (correlated) return (row) => inTest(op(row), buildSet(row));
   return (row) => {
+    fresh();
     if (onceSet === null) onceSet = buildSet(row);
     return inTest(op(row), onceSet);
   };

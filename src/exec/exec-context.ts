@@ -8,6 +8,8 @@ import type { BTreeCursor } from '../btree/index.js';
 import type { OverflowReader, Value } from '../record/index.js';
 import type { Vfs } from '../vfs/index.js';
 import type { Clock } from '../types/index.js';
+import type { IndexDef } from '../catalog/index.js';
+import type { TrigramIndex } from '../trigram/index.js';
 
 /** Work counters of one execution (or accumulated over several, if the caller shares them). */
 export interface ExecCounters {
@@ -23,9 +25,13 @@ export interface ExecCounters {
   sortSpills: number;
   /** Largest heap a TopN kept. */
   topNMaxHeap: number;
+  /** Trigram searches planned at open time (index or scan decided). */
+  trigramSearches: number;
+  /** Candidate rowids pulled from trigram postings (each one fetched and rechecked). */
+  trigramCandidates: number;
 }
 
-export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, topNMaxHeap: 0 });
+export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0 });
 
 export interface ExecContext {
   readonly store: PageStore;
@@ -42,4 +48,11 @@ export interface ExecContext {
   /** Bytes a Sort may hold before spilling through the external sorter. */
   readonly memoryBudgetBytes: number;
   readonly counters: ExecCounters;
+  /**
+   * Opens a trigram index of this transaction's snapshot (ADR-0007); absent: trigram accesses
+   * scan. Read snapshots may share a postings cache tagged with their commit LSN.
+   */
+  openTrigram?(index: IndexDef): TrigramIndex;
+  /** Rows of a table from statistics, if known (trigram cost decisions at open time). */
+  rowCount?(table: string): number | undefined;
 }

@@ -1,15 +1,16 @@
 /**
- * Instantiates a PhysicalPlan into Operators for one execution and exposes the rows: the
- * executor's entry point. Expressions are compiled once here; subquery plans inside
- * expressions are instantiated once and re-opened per run (correlated: per outer row).
+ * Instantiates a PhysicalPlan into Operators and exposes the rows: the executor's entry point.
+ * Expressions are compiled once per operator tree; subquery plans inside expressions are
+ * instantiated once and re-opened per run (correlated: per outer row). `executeReusing` keeps
+ * idle trees per plan, so a prepared statement's next run only rebinds parameters and re-opens.
  */
 import { assertNever } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { BSubquery, OutputColumn, PhysicalPlan, PlanNode } from '../planner/index.js';
-import { compileExpr, compilePredicate } from './compile-expr.js';
+import { bindParams, compileExpr, compilePredicate } from './compile-expr.js';
 import type { Compiled, Env } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
-import { HashAggregateOp } from './aggregate-op.js';
+import { CountScanOp, HashAggregateOp, countStarRoot } from './aggregate-op.js';
 import { HashJoinOp, IndexNestedLoopJoinOp, NestedLoopJoinOp } from './join-ops.js';
 import { DistinctOp, FilterOp, LimitOp, ProjectOp, SetOpOp, SubqueryScanOp, ValuesOp } from './operator.js';
 import type { Operator } from './operator.js';
@@ -64,7 +65,9 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
       return new SortOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), nodeTypes(n.input), env);
     case 'topN':
       return new TopNOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), c(n.limit), n.offset === null ? null : c(n.offset), env);
-    case 'aggregate':
+    case 'aggregate': {
+      const root = countStarRoot(n);
+      if (root !== null) return new CountScanOp(root, n.aggs.length, env);
       return new HashAggregateOp(
         buildOperator(n.input, env),
         n.groups.map(c),
@@ -72,6 +75,7 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
         n.aggs,
         n.aggs.map((a) => (a.arg === null ? null : c(a.arg))),
       );
+    }
     case 'distinct':
       return new DistinctOp(buildOperator(n.input, env), n.types);
     case 'limit':
@@ -91,7 +95,14 @@ export function newEnv(ctx: ExecContext): Env {
   const env: Env = {
     ctx,
     outer: [],
-    fnCtx: { clock: ctx.clock },
+    fnCtx: {
+      get clock() {
+        return env.ctx.clock;
+      },
+    },
+    params: [],
+    paramSpecs: [],
+    epoch: 0,
     runSubquery: (s) => {
       let op = subOps.get(s);
       if (op === undefined) {
@@ -107,39 +118,131 @@ export function newEnv(ctx: ExecContext): Env {
 }
 
 /**
+ * The iterator over `root`'s rows. `release(reusable)` runs once: when the rows end, on close(),
+ * or when next()/close() throws (then reusable = false: the tree's state is unknown). A class,
+ * not closures: one is made per run, and point lookups are dominated by per-run costs.
+ */
+class TreeIterator implements RowIterator {
+  private done = false;
+  constructor(
+    readonly columns: readonly OutputColumn[],
+    private readonly root: Operator,
+    private release: ((reusable: boolean) => void) | null,
+  ) {}
+
+  private settle(reusable: boolean): void {
+    const f = this.release;
+    this.release = null;
+    f?.(reusable);
+  }
+
+  private finish(): void {
+    this.done = true;
+    try {
+      this.root.close();
+    } catch (e) {
+      this.settle(false);
+      throw e;
+    }
+    this.settle(true);
+  }
+
+  next(): IteratorResult<Value[]> {
+    if (this.done) return { done: true, value: undefined };
+    let r: Value[] | undefined;
+    try {
+      r = this.root.next();
+    } catch (e) {
+      this.settle(false);
+      throw e;
+    }
+    if (r === undefined) {
+      this.finish();
+      return { done: true, value: undefined };
+    }
+    return { done: false, value: r };
+  }
+
+  close(): void {
+    if (!this.done) this.finish();
+  }
+
+  return(): IteratorResult<Value[]> {
+    this.close();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/** Opens `root`; if that throws, closes it (spill files of a half-built sort) and rethrows. */
+function openTree(root: Operator): void {
+  try {
+    root.open();
+  } catch (e) {
+    try {
+      root.close();
+    } catch {
+      // The open error is the one to report.
+    }
+    throw e;
+  }
+}
+
+/**
  * Runs a plan. Parameters, clock, storage and budget come from `ctx`.
  * @example for (const row of execute(plan, ctx)) console.log(row);
  */
 export function execute(plan: PhysicalPlan, ctx: ExecContext): RowIterator {
   const env = newEnv(ctx);
   const root = buildOperator(plan.root, env);
-  root.open();
-  let done = false;
-  const it: RowIterator = {
-    columns: plan.columns,
-    next(): IteratorResult<Value[]> {
-      if (done) return { done: true, value: undefined };
-      const r = root.next();
-      if (r === undefined) {
-        done = true;
-        root.close();
-        return { done: true, value: undefined };
-      }
-      return { done: false, value: r };
-    },
-    close(): void {
-      if (!done) {
-        done = true;
-        root.close();
-      }
-    },
-    return(): IteratorResult<Value[]> {
-      it.close();
-      return { done: true, value: undefined };
-    },
-    [Symbol.iterator]() {
-      return it;
-    },
-  };
-  return it;
+  openTree(root);
+  return new TreeIterator(plan.columns, root, null);
+}
+
+/** A compiled operator tree of one plan, run many times (one run at a time). */
+interface ReusableTree {
+  readonly env: Env;
+  readonly root: Operator;
+}
+
+/** Idle trees per plan; a tree is taken out while a run uses it and put back when it ends. */
+const idle = new WeakMap<PhysicalPlan, ReusableTree[]>();
+const MAX_IDLE = 4;
+
+/** Trees built and reused by executeReusing (tests assert reuse with it). @internal */
+export const reuseCounters = { built: 0, reused: 0 };
+
+/**
+ * Like execute, but compiles `plan` into an operator tree once and reuses it: a later run swaps
+ * in `ctx`, coerces the new parameters into the compiled closures' slots and re-opens the
+ * operators (open() resets their state). Concurrent runs of one plan get separate trees. A run
+ * that throws discards its tree.
+ */
+export function executeReusing(plan: PhysicalPlan, ctx: ExecContext): RowIterator {
+  let pool = idle.get(plan);
+  if (pool === undefined) idle.set(plan, (pool = []));
+  let tree = pool.pop();
+  if (tree === undefined) {
+    const env = newEnv(ctx);
+    tree = { env, root: buildOperator(plan.root, env) };
+    reuseCounters.built++;
+  } else {
+    const env = tree.env;
+    env.ctx = ctx;
+    env.outer.length = 0;
+    bindParams(env);
+    reuseCounters.reused++;
+  }
+  tree.env.epoch++;
+  const t = tree;
+  const p = pool;
+  openTree(t.root);
+  return new TreeIterator(plan.columns, t.root, (reusable) => {
+    if (!reusable || p.length >= MAX_IDLE) return;
+    t.env.params.fill(null); // an idle tree holds no caller values (bindParams refills)
+    p.push(t);
+  });
 }

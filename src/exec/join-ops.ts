@@ -83,12 +83,26 @@ export class NestedLoopJoinOp implements Operator {
   close(): void {
     this.left.close();
     this.rights = [];
+    this.matched = new Uint8Array(0);
+    this.leftRow = undefined;
   }
+}
+
+/** Slots in [0, width) that are not in `slots`. */
+function complement(width: number, slots: readonly number[]): number[] {
+  const inSlots = new Uint8Array(width);
+  for (const s of slots) if (s < width) inSlots[s] = 1;
+  const out: number[] = [];
+  for (let i = 0; i < width; i++) if (inSlots[i] === 0) out.push(i);
+  return out;
 }
 
 export class IndexNestedLoopJoinOp implements Operator {
   private outerRow: Value[] | undefined = undefined;
   private matched = false;
+  /** Slots the outer row fills (complement of innerSlots), for rows of `outerWidth`. */
+  private outerSlots: number[] = [];
+  private outerWidth = -1;
   constructor(
     private readonly join: 'inner' | 'left',
     private readonly outer: Operator,
@@ -110,7 +124,7 @@ export class IndexNestedLoopJoinOp implements Operator {
       }
       const o = this.outerRow;
       for (let r = this.inner.next(); r !== undefined; r = this.inner.next()) {
-        const out = merge(o, r, this.innerSlots);
+        const out = this.join2(o, r);
         if (this.cond === null || this.cond(out)) {
           this.matched = true;
           return out;
@@ -123,6 +137,26 @@ export class IndexNestedLoopJoinOp implements Operator {
   close(): void {
     this.outer.close();
     this.inner.close();
+    this.outerRow = undefined;
+  }
+
+  /**
+   * The joined row. The inner Scan hands over a fresh wide row of its own, so the outer slots
+   * are copied into it instead of copying the outer row and then the inner slots (one array
+   * per joined row instead of two).
+   */
+  private join2(o: readonly Value[], r: Value[]): Value[] {
+    if (r.length !== o.length) return merge(o, r, this.innerSlots);
+    if (this.outerWidth !== o.length) {
+      this.outerSlots = complement(o.length, this.innerSlots);
+      this.outerWidth = o.length;
+    }
+    const slots = this.outerSlots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      r[s] = o[s] ?? null;
+    }
+    return r;
   }
 }
 
@@ -220,6 +254,9 @@ export class HashJoinOp implements Operator {
   }
   close(): void {
     this.probe.close();
+    this.probeRow = undefined;
+    this.bucket = [];
+    this.matched = new Uint8Array(0);
     this.table = new Map();
     this.buildRows = [];
   }

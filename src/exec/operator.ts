@@ -245,6 +245,9 @@ export class SetOpOp implements Operator {
     }
   }
   close(): void {
+    // Trees are kept for reuse (execute.ts): drop this run's rows now, not at the next open.
+    this.seen = new Set();
+    this.counts = new Map();
     this.left.close();
     this.right.close();
   }

@@ -1,6 +1,7 @@
 /**
  * Table access: full scan of the table B+Tree, rowid seeks/ranges, secondary-index seeks and
- * ranges (entry value ends with the rowid u64 LE, format §1.10) followed by a rowid fetch.
+ * ranges (entry value ends with the rowid u64 LE, format §1.10) followed by a rowid fetch, and
+ * trigram candidates (keys ascending, lazy: LIMIT stops the intersection) or their fallback scan.
  * Key ranges come from planner/key-ranges.ts at open time (parameters); since native keys are
  * lossy every row is rechecked against the Scan's full pushed-down filter.
  */
@@ -15,6 +16,8 @@ import type { KeyRange, PlanNode } from '../planner/index.js';
 import type { Compiled, Env } from './compile-expr.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
 import type { Operator, Predicate } from './operator.js';
+import { compileTrigramArgs, countedCandidates, openTrigram } from './trigram-access.js';
+import type { TrigramArgs } from './trigram-access.js';
 
 type ScanNode = Extract<PlanNode, { kind: 'scan' }>;
 
@@ -33,6 +36,9 @@ export class ScanOp implements Operator {
   private rangeIdx = 0;
   private started = false;
   private arg: readonly Value[] = [];
+  private readonly trigramArgs: TrigramArgs | null;
+  /** Trigram candidate keys of this open; null when the access scans. */
+  private candidates: Iterator<U64> | null = null;
 
   /** Record fields to decode (node.columns without the ctid position). */
   private readonly fieldColumns: readonly number[];
@@ -50,6 +56,7 @@ export class ScanOp implements Operator {
     this.values = a.kind === 'rowidEq' || a.kind === 'indexEq' || a.kind === 'compositeEq' ? a.values.map((v) => compileExpr(v, env)) : [];
     this.lo = (a.kind === 'rowidRange' || a.kind === 'indexRange') && a.lo !== null ? compileExpr(a.lo.value, env) : null;
     this.hi = (a.kind === 'rowidRange' || a.kind === 'indexRange') && a.hi !== null ? compileExpr(a.hi.value, env) : null;
+    this.trigramArgs = a.kind === 'trigram' ? compileTrigramArgs(a, env) : null;
   }
 
   open(): void {
@@ -63,12 +70,22 @@ export class ScanOp implements Operator {
     this.table = ctx.openCursor(this.node.table.rootPage);
     this.started = false;
     this.rangeIdx = 0;
+    this.candidates = null;
     const a = this.node.access;
     switch (a.kind) {
       case 'full':
         this.ranges = [];
         this.index = null;
         return;
+      case 'trigram': {
+        this.ranges = [];
+        this.index = null;
+        const t = this.trigramArgs!;
+        const o = openTrigram(a, ctx, this.node.table.name, t.pattern(arg), t.escape === null ? undefined : t.escape(arg));
+        if (o.kind === 'empty') this.table = null;
+        else if (o.kind === 'index') this.candidates = countedCandidates(o.search, ctx);
+        return;
+      }
       case 'rowidEq':
         this.ranges = keyRangesForValues(INT64, this.values.map((f) => f(arg)));
         this.index = null;
@@ -109,7 +126,20 @@ export class ScanOp implements Operator {
     const table = this.table;
     if (table === null) return undefined;
     const counters = this.env.ctx.counters;
-    if (a.kind === 'full') {
+    const candidates = this.candidates;
+    if (candidates !== null) {
+      for (;;) {
+        const c = candidates.next();
+        if (c.done === true) return undefined;
+        const key = c.value;
+        if (!table.seek(key) || compareKeys(table.key, key) !== 0) continue;
+        counters.rowsRead++;
+        const row = this.decode(table.value());
+        if (this.filter === null || this.filter(row)) return row;
+        counters.rechecksFailed++;
+      }
+    }
+    if (a.kind === 'full' || a.kind === 'trigram') {
       for (;;) {
         const ok = this.started ? table.next() : table.first();
         this.started = true;
@@ -170,5 +200,7 @@ export class ScanOp implements Operator {
   close(): void {
     this.table = null;
     this.index = null;
+    this.candidates?.return?.();
+    this.candidates = null;
   }
 }

@@ -18,6 +18,9 @@ import type { Clock } from '../types/index.js';
 import { newCounters } from './exec-context.js';
 import type { ExecContext, ExecCounters } from './exec-context.js';
 import { execute } from './execute.js';
+import { TrigramIndex } from '../trigram/index.js';
+import { explainTrigram } from './trigram-access.js';
+import { newEnv } from './execute.js';
 
 export interface TestColumn {
   readonly name: string;
@@ -29,6 +32,8 @@ export interface TestIndex {
   readonly name: string;
   readonly columns: readonly string[];
   readonly unique?: boolean;
+  /** 'trigram': one TEXT column, postings keyed by the table's u64 keys (ADR-0007). */
+  readonly kind?: 'btree' | 'trigram';
 }
 
 const FIXED_CLOCK: Clock = { nowMicros: () => 1_700_000_000_000_000 };
@@ -46,6 +51,8 @@ export class TestDb implements Schema {
   memoryBudgetBytes = 1 << 24;
   /** When false, rowCount/distinctKeys report nothing (planner defaults). */
   withStats = true;
+  /** When false, the context offers no trigram hook (trigram accesses scan). */
+  withTrigram = true;
 
   createTable(name: string, columns: readonly TestColumn[], rows: readonly (readonly Value[])[] = [], indexes: readonly TestIndex[] = []): TableDef {
     const tree = BTree.create(this.store);
@@ -69,6 +76,13 @@ export class TestDb implements Schema {
     const def: TableDef = { ...shape, rootPage: tree.root };
     const defs: IndexDef[] = [];
     for (const ix of indexes) {
+      if (ix.kind === 'trigram') {
+        const c = columns.findIndex((col) => col.name === ix.columns[0]);
+        const tri = TrigramIndex.create(this.store);
+        rows.forEach((r, i) => tri.add(rowidToKey(rowids[i]!), typeof r[c] === 'string' ? r[c] : null));
+        defs.push({ name: ix.name, table: name, columns: ix.columns, rootPage: tri.root, kind: 'trigram', unique: false, predicateSql: '' });
+        continue;
+      }
       const t = BTree.create(this.store);
       const cols = ix.columns.map((n) => columns.findIndex((c) => c.name === n));
       const ixTypes = cols.map((c) => columns[c]!.type);
@@ -124,6 +138,7 @@ export class TestDb implements Schema {
       tempPath: () => `/tmp/sort-${this.tempN++}`,
       memoryBudgetBytes: this.memoryBudgetBytes,
       counters: this.counters,
+      ...(this.withTrigram ? { openTrigram: (ix: IndexDef) => new TrigramIndex(store, ix.rootPage), rowCount: (t: string) => this.rowCount(t) } : {}),
     };
   }
 
@@ -137,7 +152,8 @@ export class TestDb implements Schema {
     return [...execute(this.plan(sql), this.context(params))];
   }
 
-  explain(sql: string): string[] {
-    return explain(this.plan(sql));
+  explain(sql: string, params: readonly Value[] = []): string[] {
+    const ctx = this.context(params);
+    return explain(this.plan(sql), { trigram: explainTrigram(ctx, newEnv(ctx)) });
   }
 }

@@ -56,8 +56,11 @@ export interface PageLog {
   resetTo(mark: LogMark): void;
   /** Drops every uncommitted frame (whole-transaction rollback); may shrink the file. */
   rollback(): void;
-  /** Appends an uncommitted PAGE frame; returns its payload offset (private until commit). */
-  spill(pageNo: number, image: Uint8Array): number;
+  /**
+   * Appends uncommitted PAGE frames for `pages` (in map order) in one write; sets `offsets[i]`
+   * to the payload offset of the i-th page's frame (private until commit).
+   */
+  spill(pages: ReadonlyMap<number, Uint8Array>, offsets: number[]): void;
   /**
    * Appends PAGE frames for `pages`, then a COMMIT frame, in one write; rewrites the log header
    * end offset; indexes `pages` and `spilled` (page → payload offset) at the new commit LSN.

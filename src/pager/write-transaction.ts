@@ -52,7 +52,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
   private readonly spilled = new Map<number, number>();
   private readonly savepoints: Savepoint[] = [];
   /** Invariant 4: LRU (Map order) of clean images read back from spilled frames. */
-  private readonly spilledImages = new Map<number, SpilledImage>();
+  private spilledImages: Map<number, SpilledImage> | null = null;
   private readonly spilledImagesMax: number;
   private readonly hdr: DbHeaderFields;
   private count: number;
@@ -178,7 +178,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
       else this.spilled.set(pageNo, st.spilled);
     }
     sp.records.clear();
-    this.spilledImages.clear();
+    this.spilledImages = null;
     this.pager.log.resetTo(sp.mark);
     Object.assign(this.hdr, sp.header);
     this.count = sp.pageCount;
@@ -199,12 +199,13 @@ export class WriteTransaction implements PageStore, FreelistHost {
     this.active();
     if (this.dirty.size * this.pageSize <= this.pager.options.spillBudgetBytes) return;
     const log = this.pager.log;
+    const offsets: number[] = [];
     this.pager.guard(() => {
-      for (const [pageNo, image] of this.dirty) {
-        this.recordChange(pageNo, false);
-        const off = log.spill(pageNo, image);
-        this.spilled.set(pageNo, off);
-      }
+      for (const pageNo of this.dirty.keys()) this.recordChange(pageNo, false);
+      // One write for the whole dirty set (a frame per write cost a syscall each).
+      log.spill(this.dirty, offsets);
+      let k = 0;
+      for (const pageNo of this.dirty.keys()) this.spilled.set(pageNo, offsets[k++]!);
     });
     this.pager.noteSpill(this.dirty.size);
     this.dirty.clear();
@@ -237,7 +238,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
     const published: DbHeader = Object.freeze({ ...this.hdr, pageCount: this.count });
     this.dirty.clear();
     this.spilled.clear();
-    this.spilledImages.clear();
+    this.spilledImages = null;
     this.pager.finishWrite(this, published, this.durability);
   }
 
@@ -247,7 +248,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
     this.done = true;
     this.dirty.clear();
     this.spilled.clear();
-    this.spilledImages.clear();
+    this.spilledImages = null;
     this.savepoints.length = 0;
     try {
       this.pager.guard(() => this.pager.log.rollback());
@@ -269,7 +270,7 @@ export class WriteTransaction implements PageStore, FreelistHost {
     if (!(pageNo >= 1 && pageNo <= this.count)) throw new DecentDBError('ERR_CORRUPTION', `page ${pageNo}: page number out of range (database has ${this.count} pages)`, { pageNo });
     const off = this.spilled.get(pageNo);
     if (off !== undefined) {
-      const images = this.spilledImages;
+      const images = this.spilledImages ?? (this.spilledImages = new Map());
       const hit = images.get(pageNo);
       if (hit !== undefined && hit.offset === off) {
         images.delete(pageNo);

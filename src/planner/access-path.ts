@@ -1,16 +1,19 @@
 /**
  * Access-path selection for one table given its pushed-down conjuncts: rowid (integer PK)
  * equality/IN/range, single-column btree index equality/IN/range, composite (hashed) index
- * equality on every column, else a full scan. The chosen path only narrows the rows read:
- * the Scan always rechecks the full predicate, because native index keys are lossy (format
- * §1.10: TEXT prefixes, misordered negatives, NULL key 0). Estimates feed the join orderer.
+ * equality on every column, a trigram index for `col [I]LIKE pattern` (ADR-0007), else a full
+ * scan. The chosen path only narrows the rows read: the Scan always rechecks the full predicate,
+ * because native index keys are lossy (format §1.10: TEXT prefixes, misordered negatives, NULL
+ * key 0) and trigram postings give candidates only. Estimates feed the join orderer.
  */
 import type { IndexDef, TableDef } from '../catalog/index.js';
 import type { SqlType } from '../record/index.js';
+import { patternTrigrams } from '../trigram/index.js';
+import type { PatternTrigrams } from '../trigram/index.js';
 import { isRowIndependent } from './bound-expr.js';
 import type { BExpr } from './bound-expr.js';
 import { formatExpr } from './expr-format.js';
-import type { Access, Bound } from './plan.js';
+import type { Access, Bound, TrigramAccess } from './plan.js';
 import type { Schema } from './schema.js';
 import { rowidColumn } from './schema.js';
 
@@ -87,7 +90,7 @@ function usableSingle(ix: IndexDef, table: TableDef): number {
 /** A condition's text without its outer parentheses (EXPLAIN wraps the list itself). */
 function bare(e: BExpr): string {
   const t = formatExpr(e);
-  return t.startsWith('(') && t.endsWith(')') && (e.kind === 'compare' || e.kind === 'inList') ? t.slice(1, -1) : t;
+  return t.startsWith('(') && t.endsWith(')') && (e.kind === 'compare' || e.kind === 'inList' || e.kind === 'like') ? t.slice(1, -1) : t;
 }
 
 function texts(list: readonly { src: BExpr }[]): string[] {
@@ -104,11 +107,13 @@ export function chooseAccess(table: TableDef, offset: number, conj: readonly BEx
   const rows = Math.max(1, schema.rowCount(table.name) ?? UNKNOWN_TABLE_ROWS);
   let best: AccessChoice = { access: { kind: 'full' }, text: '', rows };
   if (conj.length === 0) return best;
-  const preds = sargable(conj, table, offset, independent);
-  if (preds.size === 0) return best;
   const consider = (c: AccessChoice): void => {
     if (c.rows < best.rows) best = c;
   };
+  const trigram = chooseTrigram(table, offset, conj, schema, rows, independent ?? isRowIndependent);
+  if (trigram !== null) consider(trigram);
+  const preds = sargable(conj, table, offset, independent);
+  if (preds.size === 0) return best;
   const rangeFrac = (p: ColPreds): number => (p.lo.length > 0 && p.hi.length > 0 ? 0.1 : 0.25);
 
   const rid = rowidColumn(table);
@@ -155,6 +160,54 @@ export function chooseAccess(table: TableDef, offset: number, conj: readonly BEx
     });
   }
   return best;
+}
+
+/**
+ * The best `col [I]LIKE pattern` conjunct a trigram index can serve. Planning reads no
+ * postings: a constant pattern that gives no trigram is never planned on the index, any other is
+ * a "trigram or scan" access decided at open time from postings sizes (ADR-0007, guardrails
+ * there). The estimate here only ranks it against other access paths and join orders.
+ */
+function chooseTrigram(table: TableDef, offset: number, conj: readonly BExpr[], schema: Schema, rows: number, independent: (e: BExpr) => boolean): AccessChoice | null {
+  const trigramIndexes = schema.indexesOf(table.name).filter((ix) => ix.kind === 'trigram' && ix.columns.length === 1 && ix.predicateSql === '');
+  if (trigramIndexes.length === 0) return null;
+  let best: AccessChoice | null = null;
+  for (const e of conj) {
+    if (e.kind !== 'like' || e.not) continue;
+    const col = tableColumn(e.operand, offset, table.columns.length);
+    if (col === null || table.columns[col]!.type.base !== 'TEXT') continue;
+    if (!independent(e.pattern) || (e.escape !== null && !independent(e.escape))) continue;
+    const ix = trigramIndexes.find((x) => x.columns[0]!.toLowerCase() === table.columns[col]!.name.toLowerCase());
+    if (ix === undefined) continue;
+    let frac = PARAM_PATTERN_FRACTION;
+    const pattern = constText(e.pattern);
+    const escape = e.escape === null ? undefined : constText(e.escape);
+    if (pattern === null || escape === null) continue; // NULL pattern or escape: no row matches; a scan says so cheaply
+    if (pattern !== undefined && (e.escape === null || escape !== undefined)) {
+      const pt = safePatternTrigrams(pattern, e.caseInsensitive, escape);
+      if (pt === undefined || pt.groups.length === 0) continue;
+      frac = pt.longestLiteral >= 6 ? 0.002 : pt.longestLiteral >= 4 ? 0.01 : 0.05;
+    }
+    const access: TrigramAccess = { kind: 'trigram', index: ix, column: col, pattern: e.pattern, escape: e.escape, caseInsensitive: e.caseInsensitive, hasOtherFilters: conj.length > 1 };
+    const c: AccessChoice = { access, text: bare(e), rows: rows * frac + 1 };
+    if (best === null || c.rows < best.rows) best = c;
+  }
+  return best;
+}
+
+/** Guess for a parameter pattern (unknown until open time). */
+const PARAM_PATTERN_FRACTION = 0.05;
+
+/** A constant's text: the string, null for NULL, undefined when not a constant string. */
+function constText(e: BExpr): string | null | undefined {
+  if (e.kind === 'const') return typeof e.value === 'string' ? e.value : e.value === null ? null : undefined;
+  if ((e.kind === 'cast' || e.kind === 'promote') && e.operand.kind === 'const' && e.operand.value === null) return null;
+  return undefined;
+}
+
+function safePatternTrigrams(pattern: string, caseInsensitive: boolean, escape: string | undefined): PatternTrigrams | undefined {
+  if (escape !== undefined && escape !== '' && String.fromCodePoint(escape.codePointAt(0)!) !== escape) return undefined;
+  return patternTrigrams(pattern, { caseInsensitive, escape });
 }
 
 /** Estimated rows after all pushed conjuncts (access rows × 0.5 per conjunct it did not use). */

@@ -7,16 +7,42 @@
 import { forEachChild } from './bound-expr.js';
 import type { BExpr, BSubquery } from './bound-expr.js';
 import { formatExpr } from './expr-format.js';
-import type { PhysicalPlan, PlanNode, SortKey } from './plan.js';
+import type { PhysicalPlan, PlanNode, SortKey, TrigramAccess } from './plan.js';
+import { describeTrigramPlan } from '../trigram/index.js';
+import type { TrigramPlan } from '../trigram/index.js';
+
+export interface ExplainOptions {
+  /**
+   * Resolves a trigram access against the data (the engine evaluates the pattern and reads
+   * postings sizes): EXPLAIN then shows the index or the scan the executor will choose. Without
+   * it, or when it returns undefined (unbound parameter), the line says "decided at open time".
+   */
+  readonly trigram?: (access: TrigramAccess) => TrigramPlan | undefined;
+}
 
 function keys(list: readonly SortKey[]): string {
   return list.map((k) => `${formatExpr(k.expr)} ${k.desc ? 'DESC' : 'ASC'}${k.nullsFirst !== k.desc ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`).join(', ');
 }
 
+function scanName(n: Extract<PlanNode, { kind: 'scan' }>): string {
+  return n.alias === n.table.name.toLowerCase() ? n.table.name : `${n.table.name} ${n.alias}`;
+}
+
+/** Title and detail line of a trigram access (ADR-0007). */
+function trigramLines(n: Extract<PlanNode, { kind: 'scan' }>, a: TrigramAccess, opts: ExplainOptions): string[] {
+  const plan = opts.trigram?.(a);
+  const title = `TrigramScan ${scanName(n)} USING ${a.index.name} (${n.accessText})`;
+  if (plan === undefined) return [title, '  Trigram: index or scan, decided at open time'];
+  if (plan.usable) return [title, `  Trigram: ${describeTrigramPlan(plan)}`];
+  return [`Scan ${scanName(n)}`, `  Trigram ${a.index.name} not used: ${describeTrigramPlan(plan)}`];
+}
+
 function scanLine(n: Extract<PlanNode, { kind: 'scan' }>): string {
-  const name = n.alias === n.table.name.toLowerCase() ? n.table.name : `${n.table.name} ${n.alias}`;
+  const name = scanName(n);
   const a = n.access;
   switch (a.kind) {
+    case 'trigram':
+      return `TrigramScan ${name} USING ${a.index.name} (${n.accessText})`;
     case 'full':
       return `Scan ${name}`;
     case 'rowidEq':
@@ -32,12 +58,14 @@ function scanLine(n: Extract<PlanNode, { kind: 'scan' }>): string {
 }
 
 /** The node's own lines (first = its title, others = details), its expressions, its children. */
-function describe(n: PlanNode): { head: string[]; exprs: (BExpr | null)[]; children: PlanNode[] } {
+function describe(n: PlanNode, opts: ExplainOptions): { head: string[]; exprs: (BExpr | null)[]; children: PlanNode[] } {
   switch (n.kind) {
     case 'scan': {
       const a = n.access;
-      const vals = a.kind === 'rowidEq' || a.kind === 'indexEq' || a.kind === 'compositeEq' ? a.values : a.kind === 'full' ? [] : [a.lo?.value ?? null, a.hi?.value ?? null];
-      return { head: [scanLine(n), ...(n.filter ? [`  Filter: ${formatExpr(n.filter)}`] : [])], exprs: [n.filter, ...vals], children: [] };
+      const vals =
+        a.kind === 'rowidEq' || a.kind === 'indexEq' || a.kind === 'compositeEq' ? a.values : a.kind === 'full' ? [] : a.kind === 'trigram' ? [a.pattern, a.escape] : [a.lo?.value ?? null, a.hi?.value ?? null];
+      const title = a.kind === 'trigram' ? trigramLines(n, a, opts) : [scanLine(n)];
+      return { head: [...title, ...(n.filter ? [`  Filter: ${formatExpr(n.filter)}`] : [])], exprs: [n.filter, ...vals], children: [] };
     }
     case 'values':
       return { head: [n.rows.length === 1 && n.rows[0]!.length === 0 ? 'Result' : `Values (${n.rows.length} rows)`], exprs: n.rows.flat(), children: [] };
@@ -91,30 +119,30 @@ function subqueries(e: BExpr | null, out: BSubquery[]): void {
   forEachChild(e, (c) => subqueries(c, out));
 }
 
-function lines(n: PlanNode, depth: number, out: string[]): void {
+function lines(n: PlanNode, depth: number, out: string[], opts: ExplainOptions): void {
   const pad = '  '.repeat(depth);
   if (n.kind === 'filter' && n.predicate === HASH_MARK) {
     out.push(`${pad}Hash`);
-    lines(n.input, depth + 1, out);
+    lines(n.input, depth + 1, out, opts);
     return;
   }
-  const d = describe(n);
+  const d = describe(n, opts);
   for (const h of d.head) out.push(pad + h);
   const subs: BSubquery[] = [];
   for (const e of d.exprs) subqueries(e, subs);
   for (const s of subs) {
     out.push(`${pad}  SubPlan${s.correlated ? ' (correlated)' : ''}`);
-    lines(s.plan, depth + 2, out);
+    lines(s.plan, depth + 2, out, opts);
   }
-  for (const c of d.children) lines(c, depth + 1, out);
+  for (const c of d.children) lines(c, depth + 1, out, opts);
 }
 
 /**
  * The plan as text lines.
  * @example explain(planSelect(stmt, schema)) // ['Project: name', '  RowidSeek users (id = $1)', '    Filter: (id = $1)']
  */
-export function explain(plan: PhysicalPlan | PlanNode): string[] {
+export function explain(plan: PhysicalPlan | PlanNode, options: ExplainOptions = {}): string[] {
   const out: string[] = [];
-  lines('root' in plan ? plan.root : plan, 0, out);
+  lines('root' in plan ? plan.root : plan, 0, out, options);
   return out;
 }

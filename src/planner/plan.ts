@@ -17,7 +17,27 @@ export type Access =
   | { readonly kind: 'indexEq'; readonly index: IndexDef; readonly type: SqlType; readonly values: readonly BExpr[] }
   | { readonly kind: 'indexRange'; readonly index: IndexDef; readonly type: SqlType; readonly lo: Bound | null; readonly hi: Bound | null }
   /** Composite (hashed) index: one value per index column, equality only. */
-  | { readonly kind: 'compositeEq'; readonly index: IndexDef; readonly types: readonly SqlType[]; readonly values: readonly BExpr[] };
+  | { readonly kind: 'compositeEq'; readonly index: IndexDef; readonly types: readonly SqlType[]; readonly values: readonly BExpr[] }
+  /**
+   * Trigram index or full scan, decided at open time (ADR-0007): the executor evaluates the
+   * pattern, asks the index for a plan and reads its candidates, or scans when the index is not
+   * usable for that pattern (too short, too common, NULL, parameter of another type).
+   */
+  | TrigramAccess;
+
+/** `column [I]LIKE pattern [ESCAPE e]` served by a trigram index (see Access). */
+export interface TrigramAccess {
+  readonly kind: 'trigram';
+  readonly index: IndexDef;
+  /** Table column the index covers. */
+  readonly column: number;
+  readonly pattern: BExpr;
+  /** null = the default escape (backslash). */
+  readonly escape: BExpr | null;
+  readonly caseInsensitive: boolean;
+  /** Other conjuncts also filter the table's rows (relaxes the native short-pattern guardrail). */
+  readonly hasOtherFilters: boolean;
+}
 
 export interface Bound {
   readonly value: BExpr;

@@ -411,6 +411,10 @@ export function collectPlanSlots(n: PlanNode, out: Set<number>): Set<number> {
         add(a.lo?.value ?? null);
         add(a.hi?.value ?? null);
       }
+      if (a.kind === 'trigram') {
+        add(a.pattern);
+        add(a.escape);
+      }
       return out;
     }
     case 'subqueryScan':

@@ -118,4 +118,26 @@ describe('spill', () => {
     r.end();
     again.close();
   });
+
+  it('serves re-reads of spilled pages from memory, and never a stale image after rollbackTo reuses WAL offsets', () => {
+    const vfs = new MemoryVfs();
+    const pager = openPager(vfs, 'a.ddb', { pageSize: 1024, spillBudgetBytes: 4 * 1024, checkpointOnClose: false });
+    const w = pager.beginWrite();
+    for (let i = 0; i < 10; i++) stamp(w, w.allocate(), 1);
+    const sp = w.savepoint();
+    w.spillSafePoint(); // pages 2..11 now live only in WAL frames
+    expect(w.dirtyPageCount).toBe(0);
+    expect(w.read(3)).toBe(w.read(3)); // the second read is the same image: no WAL read
+    expect(tagOf(w, 3)).toBe(1);
+    w.rollbackTo(sp); // the WAL append position moves back
+    for (let n = 2; n <= 11; n++) stamp(w, n, 9);
+    w.spillSafePoint(); // new frames at the offsets the first spill used
+    for (let n = 2; n <= 11; n++) expect(tagOf(w, n)).toBe(9);
+    w.commit();
+    const r = pager.beginRead();
+    for (let n = 2; n <= 11; n++) expect(tagOf(r, n)).toBe(9);
+    r.end();
+    pager.close();
+  });
 });
+

@@ -120,15 +120,24 @@ export class Wal implements PageLog {
     if (spilled) this.io('truncate', () => this.file.truncate(this.committedEnd));
   }
 
-  spill(pageNo: number, image: Uint8Array): number {
+  spill(pages: ReadonlyMap<number, Uint8Array>, offsets: number[]): void {
+    const size = pages.size * this.frameSize;
+    if (this.scratch.length < size) this.scratch = new Uint8Array(Math.max(size, this.scratch.length * 2));
+    const buf = this.scratch;
     const at = this.appendOffset;
-    const chain = encodePageFrame(this.scratch, 0, pageNo, image, this.checksums, this.appendChain);
-    this.io('write', () => this.file.write(this.scratch.subarray(0, this.frameSize), at));
-    this.appendOffset = at + this.frameSize;
+    let chain = this.appendChain;
+    let p = 0;
+    offsets.length = 0;
+    for (const [pageNo, image] of pages) {
+      chain = encodePageFrame(buf, p, pageNo, image, this.checksums, chain);
+      offsets.push(at + p + FRAME_HEADER_SIZE);
+      p += this.frameSize;
+    }
+    this.io('write', () => this.file.write(buf.subarray(0, size), at));
+    this.appendOffset = at + size;
     this.appendChain = chain;
-    this.appendedBytes += this.frameSize;
-    this.framesWritten++;
-    return at + FRAME_HEADER_SIZE;
+    this.appendedBytes += size;
+    this.framesWritten += pages.size;
   }
 
   commit(pages: ReadonlyMap<number, Uint8Array>, spilled: ReadonlyMap<number, number>): number {
