@@ -1,12 +1,9 @@
 /**
- * Prepared-statement execution cost, DecentDB vs better-sqlite3 in the same process: point
- * lookup by primary key, by a unique secondary index, a two-table FK join returning 20 rows and
- * COUNT(*) over the child table. Per-call time = a timed batch of calls ÷ batch size, median of
- * batches (robust on a shared machine). Does not measure loading, commits or memory.
- *   npx tsx bench/micro/exec.bench.ts [--quick] [--dist[=DIR]] [--ab=DIR2] [--cpu]
- * --dist: a built DecentDB (DIR/src/index.js, default dist/) instead of src through tsx (tsx
- * wraps functions: profile builds); --ab: a second build, e.g. before a change, interleaved;
- * --cpu: batches timed in process CPU time (includes GC threads) rather than wall time.
+ * Prepared-statement execution, DecentDB vs better-sqlite3 in one process: lookup by PK, by a
+ * unique secondary index, a 20-row FK join, COUNT(*) of 100k rows; median of interleaved batch
+ * means. Not loads, commits or memory. `npx tsx bench/micro/exec.bench.ts [--quick] [--cpu]
+ * [--dist[=DIR]] [--ab=DIR2]`: --dist a build (DIR/src/index.js, default dist/) instead of src via
+ * tsx; --ab a second build interleaved (before/after); --cpu batches timed in process CPU time.
  */
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';

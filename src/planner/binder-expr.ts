@@ -71,6 +71,8 @@ export function coerce(e: BExpr, to: SqlType, env: ExprEnv, node: object | null)
     }
   }
   if (e.type.base === to.base && (to.base !== 'DECIMAL' || to.precision === undefined)) return e;
+  // DECIMALs compare and combine by value whatever their typmods (numeric(10,2) = numeric(12,4)).
+  if (e.type.base === 'DECIMAL' && to.base === 'DECIMAL') return e;
   const k = castKind(e.type, to);
   if (k === 'identity' || k === 'implicit') return { kind: 'promote', operand: e, type: to };
   if (e.type.base === 'TEXT' && to.base === 'TEXT') return e;
