@@ -4,6 +4,8 @@
  * client plus the engine worker, connect → first query result on a 100k-track database built
  * in Node and imported, one-row query round trip through the Comlink proxy, and autocommit
  * INSERT latency per durability mode. browser-sqlite.bench.ts measures SQLite WASM the same way.
+ * The size is also broken down per layer from the worker's (hidden) sourcemap: minified bytes and
+ * marginal gzip bytes (how much smaller the gzip gets without that layer). `--size-only` stops there.
  */
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,73 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 const log = (line: string): void => { process.stdout.write(`${line}\n`); };
 const gzipKiB = (bytes: Uint8Array): number => gzipSync(bytes, { level: 9 }).length / 1024;
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Source index of each generated character of a one-file bundle, from its sourcemap's VLQ mappings (-1: unmapped). */
+function sourceOfEachChar(code: string, mappings: string): Int32Array {
+  const owner = new Int32Array(code.length).fill(-1);
+  let source = 0;
+  let lineStart = 0;
+  const lines = mappings.split(';');
+  for (let line = 0; line < lines.length; line++) {
+    const lineEnd = code.indexOf('\n', lineStart) === -1 ? code.length : code.indexOf('\n', lineStart);
+    let col = 0;
+    let prev: { col: number; src: number } | undefined;
+    for (const seg of lines[line]!.split(',')) {
+      if (seg === '') continue;
+      const fields: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const ch of seg) {
+        const digit = BASE64.indexOf(ch);
+        value += (digit & 31) << shift;
+        if ((digit & 32) !== 0) { shift += 5; continue; }
+        fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+        value = 0;
+        shift = 0;
+      }
+      col += fields[0]!;
+      if (fields.length > 1) source += fields[1]!;
+      if (prev !== undefined) owner.fill(prev.src, lineStart + prev.col, lineStart + col);
+      prev = { col, src: fields.length > 1 ? source : -1 };
+    }
+    if (prev !== undefined) owner.fill(prev.src, lineStart + prev.col, lineEnd);
+    lineStart = lineEnd + 1;
+  }
+  return owner;
+}
+
+/** Per layer (src/<layer>, worker, or npm package): minified bytes and marginal gzip -9 bytes. */
+function layerBreakdown(file: string): string[] {
+  const code = readFileSync(file, 'utf8');
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[]; mappings: string };
+  const layerOf = (s: string): string => /(src\/[^/]+|worker|fflate|comlink|idb)\//.exec(s)?.[1] ?? 'other';
+  const sourceLayer = map.sources.map(layerOf);
+  const owner = sourceOfEachChar(code, map.mappings);
+  const layers = new Map<string, number[]>();
+  for (let i = 0; i < code.length; i++) {
+    const layer = owner[i]! < 0 ? 'other' : sourceLayer[owner[i]!]!;
+    let at = layers.get(layer);
+    if (at === undefined) layers.set(layer, at = []);
+    at.push(i);
+  }
+  const full = gzipSync(code, { level: 9 }).length;
+  const rows: Array<{ layer: string; min: number; gz: number }> = [];
+  for (const [layer, at] of layers) {
+    const keep = new Uint8Array(code.length).fill(1);
+    for (const i of at) keep[i] = 0;
+    let rest = '';
+    let runStart = -1;
+    for (let i = 0; i <= code.length; i++) {
+      if (i < code.length && keep[i] === 1) { if (runStart < 0) runStart = i; continue; }
+      if (runStart >= 0) { rest += code.slice(runStart, i); runStart = -1; }
+    }
+    rows.push({ layer, min: at.length, gz: full - gzipSync(rest, { level: 9 }).length });
+  }
+  rows.sort((a, b) => b.gz - a.gz);
+  return rows.map((r) => `${r.layer} ${(r.min / 1000).toFixed(1)} K min / ${(r.gz / 1024).toFixed(1)} KiB gz`);
+}
 
 function buildDatabase(path: string, tracks: number): void {
   const db = Database.open(path);
@@ -76,25 +145,38 @@ async function main(): Promise<void> {
   const tmp = makeTempDir('browser-decentdb');
   const results: MetricResult[] = [];
 
+  const outDir = join(tmp.path, 'dist');
+  // 'hidden' sourcemaps add .map files only: the shipped .js bytes are those of a build without maps.
+  await build({ configFile: false, root: PAGE_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false, sourcemap: 'hidden' } });
+  let shippedKiB = 0;
+  let shippedDefaultKiB = 0;
+  let workerKiB = 0;
+  const breakdown: string[] = [];
+  for (const file of listFiles(outDir)) {
+    if (!/\.m?js$/.test(file)) continue;
+    const bytes = readFileSync(file);
+    const kib = gzipKiB(bytes);
+    shippedKiB += kib;
+    shippedDefaultKiB += gzipSync(bytes).length / 1024;
+    if (file.includes('worker-main')) {
+      workerKiB += kib;
+      log(`worker by layer (minified / marginal gzip -9): ${layerBreakdown(file).join(', ')}`);
+    }
+    breakdown.push(`${relative(outDir, file)} ${(bytes.length / 1000).toFixed(1)} K min, ${kib.toFixed(1)} KiB gz`);
+  }
+  log(`shipped (gzip -9): ${breakdown.join(', ')}; total ${shippedKiB.toFixed(1)} KiB (gzip -6: ${shippedDefaultKiB.toFixed(1)} KiB)`);
+  if (args.rest.includes('--size-only')) {
+    results.push(metric('shipped JS, gzip -9 (client + engine worker, vite build)', 'KiB', { decentdb: shippedKiB }, `worker ${workerKiB.toFixed(1)} KiB; gzip -6 ${shippedDefaultKiB.toFixed(1)} KiB; ${breakdown.join(', ')}`));
+    emitResult({ name: 'browser-decentdb', machine: describeMachine(), params: { sizeOnly: true }, results });
+    tmp.dispose();
+    return;
+  }
+
   const dbFile = join(tmp.path, 'music.ddb');
   let start = nowNs();
   buildDatabase(dbFile, tracks);
   const dbBytes = statSync(dbFile).size;
   log(`built ${tracks}-track database: ${toMiB(dbBytes)} MiB in ${(elapsedMs(start) / 1000).toFixed(1)} s`);
-
-  const outDir = join(tmp.path, 'dist');
-  await build({ configFile: false, root: PAGE_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false } });
-  let shippedKiB = 0;
-  let workerKiB = 0;
-  const breakdown: string[] = [];
-  for (const file of listFiles(outDir)) {
-    if (!/\.m?js$/.test(file)) continue;
-    const kib = gzipKiB(readFileSync(file));
-    shippedKiB += kib;
-    if (file.includes('worker-main')) workerKiB += kib;
-    breakdown.push(`${relative(outDir, file)} ${kib.toFixed(1)} KiB`);
-  }
-  log(`shipped (gzip -9): ${breakdown.join(', ')}`);
 
   const server = await preview({
     configFile: false, root: PAGE_DIR, logLevel: 'warn', build: { outDir },
@@ -150,7 +232,7 @@ async function main(): Promise<void> {
     results.push(metric(`single-row insert commit, round trip p50 (durability ${mode})`, 'ms', { decentdb: c.p50 }, `p95 ${c.p95.toFixed(2)} ms; ${c.count * 10} autocommit inserts`));
   }
   results.push(metric('import database into OPFS', 'ms', { decentdb: importMs }, `${toMiB(dbBytes)} MiB via connect().import()`));
-  results.push(metric('shipped JS, gzip -9 (client + engine worker, vite build)', 'KiB', { decentdb: shippedKiB }, `worker ${workerKiB.toFixed(1)} KiB; ${breakdown.join(', ')}`));
+  results.push(metric('shipped JS, gzip -9 (client + engine worker, vite build)', 'KiB', { decentdb: shippedKiB }, `worker ${workerKiB.toFixed(1)} KiB; gzip -6 ${shippedDefaultKiB.toFixed(1)} KiB; ${breakdown.join(', ')}`));
 
   emitResult({ name: 'browser-decentdb', machine: describeMachine(), params: { tracks, mode: args.mode, runs, roundTrips, commits }, results });
   tmp.dispose();

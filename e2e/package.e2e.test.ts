@@ -19,8 +19,9 @@ import { launchChromium, REPO_ROOT } from './harness.js';
 /** Issue 5's target for the client plus the engine worker, gzipped (SQLite WASM ships ~610 KB). */
 const TARGET_GZIP_BYTES = 80 * 1024;
 /**
- * Regression ceiling. The target is missed today (about 98 KB: the SQL engine itself is ~90% of
- * the worker, see docs/benchmarks.md "Browser"); this bound stops it growing unnoticed.
+ * Regression ceiling. The target is missed (about 113 KiB on 2026-11-24: the SQL engine is ~90%
+ * of the worker, and minifier or packaging changes would recover at most ~3 KiB; see
+ * docs/benchmarks.md "Browser: DecentDB"); this bound stops it growing unnoticed.
  */
 const CEILING_GZIP_BYTES = 120 * 1024;
 

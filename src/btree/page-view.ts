@@ -1,5 +1,6 @@
 // Decoding a B+Tree page image (spec/native-format.md §1.4) into an index of its cells, cached
-// per immutable image, so lookups binary-search instead of re-scanning varints.
+// per image buffer, so lookups binary-search instead of re-scanning varints; a leaf's view is
+// kept current through in-place appends and same-size value updates instead of re-decoded.
 // Does not modify pages (page-writer.ts does). Every count, offset and id is bounded here.
 //
 // Common 8-byte page header, little-endian:
@@ -266,8 +267,10 @@ export function setPageViewCache(enabled: boolean): void {
 
 /**
  * The decoded view of `buf` (page `pageNo`). Cached per buffer: committed images never change
- * (PageStore contract 1), and every B+Tree write goes through `forgetPageView`/re-decode. The
- * header words are compared too, as a guard against a buffer reused behind our back.
+ * (PageStore contract 1), and every B+Tree write either drops the view (`forgetPageView`, then a
+ * re-decode) or keeps it exact (`appendLeafCell`, `adoptLeafView`). The header words are
+ * compared too, as a guard against a buffer reused behind our back; bytes changed behind the
+ * B+Tree's back in a writable buffer it wrote are not detected (only fresh images are decoded).
  */
 export function viewOf(pageNo: number, buf: Uint8Array, limit: number): PageView {
   if (cacheEnabled) {

@@ -4,7 +4,7 @@
  * Schema, the Session (transaction state) and the statement cache; statements do the work.
  */
 import { DecentDBError, toDecentDBError } from '../util/index.js';
-import { MemoryVfs, type Vfs } from '../vfs/index.js';
+import { MemoryVfs, type Vfs, type VfsLock } from '../vfs/index.js';
 import type { CheckpointResult, Durability, Pager, PagerStats } from '../pager/index.js';
 import { openPager } from '../wal/index.js';
 import { systemClock } from '../exec/index.js';
@@ -32,6 +32,8 @@ export class Database {
   private readonly ctx: EngineContext;
   private closed = false;
   private txDepth = 0;
+  /** ADR-0008: this process's hold on the files (NodeVfs), released at close. */
+  private readonly processLock: VfsLock | undefined;
 
   private constructor(
     readonly path: string,
@@ -39,19 +41,25 @@ export class Database {
     options: DatabaseOptions,
   ) {
     const o = options;
-    this.pager = openPager(vfs, path, {
-      mode: o.mode ?? 'openOrCreate',
-      ...(o.pageSize !== undefined && { pageSize: o.pageSize }),
-      ...(o.cacheSizeBytes !== undefined && { cacheBytes: o.cacheSizeBytes }),
-      ...(o.durability !== undefined && { durability: o.durability }),
-      ...(o.groupCommitDelayMs !== undefined && { groupCommitMaxDelayMs: o.groupCommitDelayMs }),
-      ...(o.checkpointBytes !== undefined && { checkpointThresholdBytes: o.checkpointBytes }),
-      ...(o.readerTimeoutMs !== undefined && { readerTimeoutMs: o.readerTimeoutMs }),
-      ...(o.maxWalBytesPerReader !== undefined && { maxWalBytesPerReader: o.maxWalBytesPerReader }),
-      ...(o.readerWarnMs !== undefined && { readerWarnMs: o.readerWarnMs }),
-      ...(o.onWarning !== undefined && { onWarning: o.onWarning }),
-      ...(o.clock !== undefined && { clock: o.clock }),
-    });
+    this.processLock = vfs.lock?.(path);
+    try {
+      this.pager = openPager(vfs, path, {
+        mode: o.mode ?? 'openOrCreate',
+        ...(o.pageSize !== undefined && { pageSize: o.pageSize }),
+        ...(o.cacheSizeBytes !== undefined && { cacheBytes: o.cacheSizeBytes }),
+        ...(o.durability !== undefined && { durability: o.durability }),
+        ...(o.groupCommitDelayMs !== undefined && { groupCommitMaxDelayMs: o.groupCommitDelayMs }),
+        ...(o.checkpointBytes !== undefined && { checkpointThresholdBytes: o.checkpointBytes }),
+        ...(o.readerTimeoutMs !== undefined && { readerTimeoutMs: o.readerTimeoutMs }),
+        ...(o.maxWalBytesPerReader !== undefined && { maxWalBytesPerReader: o.maxWalBytesPerReader }),
+        ...(o.readerWarnMs !== undefined && { readerWarnMs: o.readerWarnMs }),
+        ...(o.onWarning !== undefined && { onWarning: o.onWarning }),
+        ...(o.clock !== undefined && { clock: o.clock }),
+      });
+    } catch (e) {
+      this.processLock?.release();
+      throw e;
+    }
     try {
       const read = this.pager.beginRead();
       let schema: Schema;
@@ -68,7 +76,11 @@ export class Database {
         cookie = published.cookie;
       }, (durability) => this.afterCommit(durability));
     } catch (e) {
-      this.pager.close();
+      try {
+        this.pager.close();
+      } finally {
+        this.processLock?.release();
+      }
       throw e;
     }
     this.ctx = {
@@ -257,7 +269,11 @@ export class Database {
     } catch (e) {
       failed = e;
     }
-    wrap(() => this.pager.close());
+    try {
+      wrap(() => this.pager.close());
+    } finally {
+      this.processLock?.release();
+    }
     if (failed !== null) throw toDecentDBError(failed);
   }
 

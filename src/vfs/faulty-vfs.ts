@@ -10,9 +10,10 @@
  * Faults: fail or tear the n-th write, fail the n-th sync or any op, let syncs "lie" (succeed
  * without persisting), or crash at the n-th operation. Counters count every operation.
  * Not modelled: directory entry durability (delete/create are immediate and durable).
+ * Process locks (ADR-0008) go to the inner Vfs; a crash releases them, as a dying process does.
  */
 import { DecentDBError, ioError } from '../util/index.js';
-import type { OpenFlags, Vfs, VfsFile } from './vfs.js';
+import type { OpenFlags, Vfs, VfsFile, VfsLock } from './vfs.js';
 
 export type FaultOp = 'read' | 'write' | 'sync' | 'truncate' | 'size' | 'open' | 'delete';
 
@@ -154,6 +155,7 @@ export class FaultyVfs implements Vfs {
   private readonly overlays = new Map<string, Overlay>();
   private readonly random: () => number;
   private generation = 0;
+  private readonly locks = new Set<VfsLock>();
   /** How many crashes happened (by crash() or an armed crash fault). */
   crashCount = 0;
 
@@ -210,6 +212,7 @@ export class FaultyVfs implements Vfs {
     }
     this.overlays.clear();
     this.faults.length = 0;
+    for (const held of [...this.locks]) held.release();
     this.generation++;
     this.crashCount++;
   }
@@ -233,6 +236,19 @@ export class FaultyVfs implements Vfs {
 
   exists(path: string): boolean {
     return this.inner.exists(path);
+  }
+
+  /** Forwards to the inner Vfs; an inner Vfs without locks gives a lock that holds nothing. */
+  lock(path: string): VfsLock {
+    const inner = this.inner.lock?.(path);
+    const held: VfsLock = {
+      release: () => {
+        if (!this.locks.delete(held)) return;
+        inner?.release();
+      },
+    };
+    this.locks.add(held);
+    return held;
   }
 
   /** @internal */

@@ -27,8 +27,20 @@ export interface VfsFile {
   close(): void;
 }
 
+/** An exclusive hold on a database across OS processes (ADR-0008). */
+export interface VfsLock {
+  /** Gives the hold up; idempotent. */
+  release(): void;
+}
+
 export interface Vfs {
   open(path: string, flags: OpenFlags): VfsFile;
   delete(path: string): void;
   exists(path: string): boolean;
+  /**
+   * Optional (ADR-0008): takes the database at `path` for this process, or throws
+   * DecentDBError('ERR_IO', 'database is locked by another process (pid N)', {path, pid}).
+   * Backends without other processes (MemoryVfs, the browser's worker-owned files) omit it.
+   */
+  lock?(path: string): VfsLock;
 }
