@@ -16,15 +16,16 @@ import { renameColumnRefs } from './ast-rewrite.js';
 import { compileStoredExpr, evaluateColumnDefault } from './row-expressions.js';
 import type { TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
+import { validateStoredExpressions, type StoredExpression } from './stored-expressions.js';
 
 const sqlError = (message: string, details?: Record<string, unknown>): DecentDBError => new DecentDBError('ERR_SQL', message, details);
 
-export function alterTable(ctx: EngineContext, scope: WriteScope, stmt: ast.AlterTableStmt): void {
+export function alterTable(ctx: EngineContext, scope: WriteScope, stmt: ast.AlterTableStmt, sql: string | null = null): void {
   for (const action of stmt.actions) {
     const table = scope.schema.requireTable(stmt.table.name);
     switch (action.kind) {
       case 'addColumn':
-        addColumn(ctx, scope, table, action.column, action.ifNotExists);
+        addColumn(ctx, scope, table, action.column, action.ifNotExists, sql);
         break;
       case 'dropColumn':
         dropColumn(scope, table, action.name.name, action.ifExists);
@@ -36,7 +37,7 @@ export function alterTable(ctx: EngineContext, scope: WriteScope, stmt: ast.Alte
         renameTable(scope, table, action.to.name);
         break;
       case 'addConstraint':
-        addConstraint(ctx, scope, table, action.constraint);
+        addConstraint(ctx, scope, table, action.constraint, sql);
         break;
       case 'alterColumnType':
         alterColumnType(ctx, scope, table, action.name.name, action.type);
@@ -79,7 +80,7 @@ function rewriteRows(scope: WriteScope, table: TableInfo, def: TableDef, change:
   }
 }
 
-function addColumn(ctx: EngineContext, scope: WriteScope, table: TableInfo, col: ast.ColumnDef, ifNotExists: boolean): void {
+function addColumn(ctx: EngineContext, scope: WriteScope, table: TableInfo, col: ast.ColumnDef, ifNotExists: boolean, sql: string | null): void {
   if (table.column(col.name.name) >= 0) {
     if (ifNotExists) return;
     throw sqlError(`column "${col.name.name}" of relation "${table.name}" already exists`);
@@ -96,6 +97,12 @@ function addColumn(ctx: EngineContext, scope: WriteScope, table: TableInfo, col:
     else if (k.kind === 'generated') throw sqlError('ADD COLUMN … GENERATED is not supported');
   }
   const def: TableDef = { ...table.def, columns: [...table.def.columns, c], checks };
+  const stored: StoredExpression[] = [];
+  for (const k of col.constraints) {
+    if (k.kind === 'check') stored.push({ kind: 'CHECK', expr: k.expr });
+    else if (k.kind === 'default') stored.push({ kind: 'DEFAULT', expr: k.expr, column: c });
+  }
+  validateStoredExpressions(scope.schema, table.name, def.columns, stored, sql);
   const fill = evaluateColumnDefault(ctx, c, table.name);
   rewriteRows(scope, table, def, (row) => [...row, fill]);
   const next = replaceTableDef(scope, table, def);
@@ -210,7 +217,7 @@ function validateChecks(ctx: EngineContext, scope: WriteScope, table: TableInfo,
   }
 }
 
-function addConstraint(ctx: EngineContext, scope: WriteScope, table: TableInfo, k: ast.TableConstraint): void {
+function addConstraint(ctx: EngineContext, scope: WriteScope, table: TableInfo, k: ast.TableConstraint, sql: string | null): void {
   switch (k.kind) {
     case 'foreignKey': {
       if (k.columns.length !== 1) throw sqlError('foreign keys over several columns are not supported');
@@ -242,6 +249,7 @@ function addConstraint(ctx: EngineContext, scope: WriteScope, table: TableInfo, 
     case 'check': {
       const check = { name: k.name?.name ?? `${table.name}_check${table.def.checks.length + 1}`, expr: printExpr(k.expr) };
       if (table.def.checks.some((c) => c.name.toLowerCase() === check.name.toLowerCase())) throw sqlError(`constraint "${check.name}" for relation "${table.name}" already exists`);
+      validateStoredExpressions(scope.schema, table.name, table.def.columns, [{ kind: 'CHECK', expr: k.expr }], sql);
       const next = replaceTableDef(scope, table, { ...table.def, checks: [...table.def.checks, check] });
       validateChecks(ctx, scope, next, [check]);
       return;

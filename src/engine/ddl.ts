@@ -12,6 +12,7 @@ import type { ColumnDef, FkAction, ForeignKeyRef, IndexDef, TableDef, TriggerDef
 import { TRIGGER_EVENT, TRIGGER_INSTEAD_OF } from '../catalog/index.js';
 import { IndexInfo, TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
+import { validateStoredExpressions, type StoredExpression } from './stored-expressions.js';
 
 const sqlError = (message: string, details?: Record<string, unknown>): DecentDBError => new DecentDBError('ERR_SQL', message, details);
 
@@ -31,7 +32,7 @@ function fkAction(a: ast.FkAction | null): FkAction {
 }
 
 /** CREATE TABLE: the table record, its tree, and the indexes its constraints imply. */
-export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt): void {
+export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt, sql: string | null = null): void {
   const name = stmt.name.name;
   if (scope.schema.table(name) !== undefined || scope.schema.views.has(name.toLowerCase())) {
     if (stmt.ifNotExists) return;
@@ -39,6 +40,7 @@ export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt): void 
   }
   const columns: MutableColumn[] = [];
   const checks: { name: string; expr: string }[] = [];
+  const stored: StoredExpression[] = [];
   const uniqueSets: string[][] = [];
   let pkColumns: string[] | null = null;
   const seen = new Set<string>();
@@ -63,12 +65,15 @@ export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt): void 
           break;
         case 'check':
           checks.push({ name: k.name?.name ?? `${name}_${cname}_check`, expr: printExpr(k.expr) });
+          stored.push({ kind: 'CHECK', expr: k.expr });
           break;
         case 'default':
           c.defaultSql = printExpr(k.expr);
+          stored.push({ kind: 'DEFAULT', expr: k.expr, column: c });
           break;
         case 'generated':
           c.generatedSql = printExpr(k.expr);
+          stored.push({ kind: 'GENERATED', expr: k.expr, column: c });
           break;
         case 'references':
           c.references = foreignKey(scope, name, k.ref, [cname], stmt);
@@ -88,6 +93,7 @@ export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt): void 
         break;
       case 'check':
         checks.push({ name: k.name?.name ?? `${name}_check${checks.length === 0 ? '' : checks.length}`, expr: printExpr(k.expr) });
+        stored.push({ kind: 'CHECK', expr: k.expr });
         break;
       case 'foreignKey': {
         if (k.columns.length !== 1) throw sqlError('foreign keys over several columns are not supported');
@@ -108,6 +114,7 @@ export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt): void 
     }
   }
   for (const set of uniqueSets) if (set.length === 1) columns.find((x) => x.name === set[0])!.unique = true;
+  validateStoredExpressions(scope.schema, name, columns, stored, sql);
 
   const tree = BTree.create(scope.txn);
   const def: TableDef = { name, rootPage: tree.root, nextRowId: 1, columns, checks };

@@ -82,7 +82,20 @@ export function compileStoredExpr(ctx: EngineContext, schema: Schema, table: Tab
     bound = bindRowExpr(parseExpression(sql), plannerSchema(schema), relations, clause);
     cache.set(key, bound);
   }
+  if (bound.expr.kind === 'const') return constRowExpr(bound.expr.value, bound.expr.type, bound);
   return compileBound(ctx, bound, clause, undefined);
+}
+
+/** One RowExpr per constant stored expression (DEFAULT 0): nothing to compile per statement. */
+const constExprs = new WeakMap<BoundRowExpr, RowExpr>();
+
+function constRowExpr(value: Value, type: SqlType, bound: BoundRowExpr): RowExpr {
+  let e = constExprs.get(bound);
+  if (e === undefined) {
+    e = Object.assign((): Value => value, { type });
+    constExprs.set(bound, e);
+  }
+  return e;
 }
 
 /** The value a column gets when an ALTER TABLE … ADD COLUMN fills existing rows. */

@@ -162,7 +162,7 @@ export class Statement {
         };
       }
       case 'createTable':
-        session.write((scope) => createTable(scope, s));
+        session.write((scope) => createTable(scope, s, this.positionText));
         return EMPTY;
       case 'createIndex':
         session.write((scope) => createIndex(scope, s));
@@ -188,7 +188,7 @@ export class Statement {
         session.write((scope) => dropTrigger(scope, s));
         return EMPTY;
       case 'alterTable':
-        session.write((scope) => alterTable(ctx, scope, s));
+        session.write((scope) => alterTable(ctx, scope, s, this.positionText));
         return EMPTY;
       case 'alterView':
         session.write((scope) => alterView(scope, s));

@@ -80,7 +80,8 @@ export class BindContext {
   error(message: string, node: object | null): DecentDBError {
     const pos = node === null ? undefined : positionOf(node);
     if (pos !== undefined && this.sql !== null) return sqlErrorAt(this.sql, pos, message);
-    return sqlError(message, pos === undefined ? undefined : { position: pos });
+    // Positions are 1-based, as sqlErrorAt (and Postgres) report them.
+    return sqlError(message, pos === undefined ? undefined : { position: pos + 1 });
   }
 
   findCte(name: string): CteBinding | undefined {

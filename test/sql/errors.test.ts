@@ -55,6 +55,20 @@ const BINDING: readonly Case[] = [
   { sql: 'CREATE DATABASE x', code: 'ERR_SQL', message: /CREATE DATABASE is not supported/ },
 ];
 
+const STORED_EXPRESSIONS: readonly Case[] = [
+  { sql: 'CREATE TABLE z (a INT CHECK (nope > 0))', code: 'ERR_SQL', message: 'column "nope" does not exist (line 1, column 30)', details: { position: 30 } },
+  { sql: 'CREATE TABLE z (a INT CHECK (a))', code: 'ERR_SQL', message: 'argument of CHECK must be type boolean, not type bigint' },
+  { sql: 'CREATE TABLE z (a INT CHECK (SUM(a) > 0))', code: 'ERR_SQL', message: /aggregate functions are not allowed in CHECK/ },
+  { sql: 'CREATE TABLE z (a INT CHECK (a > (SELECT 1)))', code: 'ERR_SQL', message: 'cannot use subqueries in check constraint' },
+  { sql: 'CREATE TABLE z (a INT CHECK (a > $1))', code: 'ERR_SQL', message: 'cannot use parameters in check constraint' },
+  { sql: 'CREATE TABLE z (a INT DEFAULT (a + 1))', code: 'ERR_SQL', message: /column "a" does not exist/ },
+  { sql: "CREATE TABLE z (a INT DEFAULT 'abc')", code: 'ERR_SQL', message: 'invalid input syntax for type bigint: "abc"' },
+  { sql: 'CREATE TABLE z (b BOOL DEFAULT 5)', code: 'ERR_SQL', message: 'column "b" is of type boolean but default expression is of type bigint' },
+  { sql: 'CREATE TABLE z (a INT, b INT GENERATED ALWAYS AS (zz * 2) STORED)', code: 'ERR_SQL', message: /column "zz" does not exist/ },
+  { sql: 'ALTER TABLE t ADD COLUMN z INT DEFAULT nope', code: 'ERR_SQL', message: /column "nope" does not exist/ },
+  { sql: 'ALTER TABLE t ADD CONSTRAINT c2 CHECK (zz > 0)', code: 'ERR_SQL', message: /column "zz" does not exist/ },
+];
+
 const TYPES: readonly Case[] = [
   { sql: 'SELECT SUM(a) FROM t', code: 'ERR_SQL', message: 'function sum(text) does not exist' },
   { sql: 'SELECT a + 1 FROM t', code: 'ERR_SQL', message: 'operator does not exist: text + bigint' },
@@ -112,6 +126,18 @@ describe('syntax errors: ERR_SQL with line, column and position', () => {
 
 describe('unknown names and misuse of SQL: ERR_SQL', () => {
   it.each(BINDING.map((c) => [c.sql, c] as const))('%s', (_sql, c) => check(c));
+});
+
+describe('CHECK, DEFAULT and GENERATED expressions are validated when created: ERR_SQL', () => {
+  it.each(STORED_EXPRESSIONS.map((c) => [c.sql, c] as const))('%s', (_sql, c) => check(c));
+
+  it('accepts what Postgres accepts: NOW(), casts from literals, assignment casts, NULL', () => {
+    const db = memoryDb(
+      "CREATE TABLE ok (t TIMESTAMP DEFAULT NOW(), u TEXT DEFAULT 'x' || 'y', n DECIMAL(5,2) DEFAULT 1, b BOOL DEFAULT 'true', i INT DEFAULT 1.5, z INT DEFAULT NULL, c INT CHECK (NULL), g TEXT GENERATED ALWAYS AS (i * 2) STORED)",
+    );
+    db.exec('INSERT INTO ok DEFAULT VALUES');
+    expect(rows(db, 'SELECT u, n, b, i, z, g FROM ok')).toEqual([['xy', '1.00', true, 2, null, '4']]);
+  });
 });
 
 describe('type errors: ERR_SQL', () => {
