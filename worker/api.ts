@@ -30,22 +30,9 @@ export interface StatementInfo {
   readonly columns: readonly string[];
 }
 
-/** As the engine's `db.bulkLoad` options (src/engine/bulk-load.ts). */
-export interface BulkLoadOptions {
-  readonly durability?: Durability;
-  /** Rows per transaction; default: all rows in one transaction. */
-  readonly batchSize?: number;
-  /** Column order of array rows (default: the table's columns). */
-  readonly columns?: readonly string[];
-  /** Checkpoint when done (default true). */
-  readonly checkpoint?: boolean;
-}
-
-export interface BulkLoadResult {
-  readonly rows: number;
-  readonly batches: number;
-  readonly bottomUp: boolean;
-}
+/** The engine's own bulkLoad option and result types: the async API must not drift from them. */
+export type { BulkLoadOptions, BulkLoadResult } from '../src/engine/index.js';
+import type { BulkLoadOptions, BulkLoadResult } from '../src/engine/index.js';
 
 /** A row for bulkLoad: values in column order, or by column name. */
 export type BulkRow = RowArray | Readonly<Record<string, unknown>>;
