@@ -7,7 +7,7 @@ setDefaultVfsFactory(() => new NodeVfs());
 
 export { Database, Statement } from './engine/index.js';
 export type {
-  BulkLoadOptions, BulkLoadResult, ColumnInfo, DatabaseOptions, JsValue, QueryOptions, Row, RowMode, RunResult,
+  BulkLoadOptions, BulkLoadResult, ColumnInfo, DatabaseOptions, JsValue, QueryOptions, RawColumn, RawResult, Row, RowMode, RunResult,
   TransactionFunction,
 } from './engine/index.js';
 export { DecentDBError } from './util/index.js';

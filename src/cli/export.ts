@@ -3,15 +3,15 @@
  * Postgres text form, so `import --csv` casts them back), or the whole database to a SQL
  * script (schema-sql.ts DDL, INSERTs in batches inside one transaction, then foreign keys,
  * indexes, views, triggers) that `import --sql` or `decentdb FILE < out.sql` replays. Rows
- * stream through `Statement.iterate`; output is written through the Vfs.
+ * stream through `Statement.iterateRaw` (exact values: TIMESTAMP µs, DECIMAL digits); output is written through the Vfs.
  */
 import { quoteIdent, quoteString } from '../sql/index.js';
 import type { Vfs } from '../vfs/index.js';
-import type { SqlType } from '../record/index.js';
+import type { SqlType, Value } from '../record/index.js';
 import type { Database } from '../engine/index.js';
 import type { CatalogEntry } from '../catalog/index.js';
 import { formatCsvRecord, type CsvField } from './csv.js';
-import { parseColumnType, resultToText, type ResultValue } from './result-values.js';
+import { resultToText } from './result-values.js';
 import { createTableSql, schemaParts } from './schema-sql.js';
 import { TextFileWriter } from './text-file.js';
 
@@ -28,15 +28,14 @@ export const tableQuery = (table: string): string => `SELECT * FROM ${quoteIdent
 /** Writes the query's rows as CSV; returns the row count. */
 export function exportCsv(db: Database, vfs: Vfs, options: CsvExportOptions): number {
   const stmt = db.prepare(options.query);
-  const columns = stmt.columns();
-  const types = columns.map((c) => parseColumnType(c.type));
+  const columns = stmt.rawColumns();
+  const types = columns.map((c) => c.type);
   const out = new TextFileWriter(vfs, options.path);
   let rows = 0;
   try {
     if (options.header) out.write(formatCsvRecord(columns.map((c) => c.name), options.delimiter));
     const fields: CsvField[] = new Array<CsvField>(columns.length);
-    for (const row of stmt.iterate([], 'array')) {
-      const r = row as ResultValue[];
+    for (const r of stmt.iterateRaw()) {
       for (let i = 0; i < r.length; i++) fields[i] = r[i] === null ? null : resultToText(r[i]!, types[i]);
       out.write(formatCsvRecord(fields, options.delimiter));
       rows++;
@@ -48,7 +47,7 @@ export function exportCsv(db: Database, vfs: Vfs, options: CsvExportOptions): nu
 }
 
 /** A SQL literal for a result value of static type `type`. */
-export function sqlLiteral(v: ResultValue, type: SqlType | undefined): string {
+export function sqlLiteral(v: Value, type: SqlType | undefined): string {
   if (v === null) return 'NULL';
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'bigint') return v.toString();
@@ -83,8 +82,7 @@ export function exportSql(db: Database, vfs: Vfs, catalog: readonly CatalogEntry
         out.write(`INSERT INTO ${quoteIdent(t.name)} (${names}) VALUES\n  ${batch.join(',\n  ')};\n`);
         batch = [];
       };
-      for (const row of stmt.iterate([], 'array')) {
-        const r = row as ResultValue[];
+      for (const r of stmt.iterateRaw()) {
         let lit = '(';
         for (let i = 0; i < r.length; i++) lit += (i > 0 ? ', ' : '') + sqlLiteral(r[i]!, types[i]);
         batch.push(lit + ')');

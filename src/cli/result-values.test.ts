@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Decimal, Timestamp } from '../record/index.js';
+import { parseUuid } from '../exec/index.js';
 import { parseColumnType, resultToJson, resultToText } from './result-values.js';
 import { formatJsonLine, formatTable } from './result-format.js';
 
@@ -10,7 +12,7 @@ describe('result values', () => {
     expect(parseColumnType(undefined)).toBeUndefined();
   });
 
-  it('maps JS results to inspect JSON through the column type', () => {
+  it('maps engine values to inspect JSON through the column type', () => {
     expect(resultToJson(null, { base: 'TEXT' })).toBeNull();
     expect(resultToJson(42, { base: 'INT64' })).toBe(42);
     expect(resultToJson(2n ** 62n, { base: 'INT64' })).toBe('4611686018427387904');
@@ -18,14 +20,16 @@ describe('result values', () => {
     expect(resultToJson(true, { base: 'BOOL' })).toBe(true);
     expect(resultToJson('x', { base: 'TEXT' })).toBe('x');
     expect(resultToJson(new Uint8Array([0, 255]), { base: 'BLOB' })).toEqual({ blob: '00ff' });
-    expect(resultToJson('-12.50', { base: 'DECIMAL', precision: 10, scale: 2 })).toEqual({ decimal: -1250, scale: 2 });
-    expect(resultToJson('3', { base: 'DECIMAL', precision: 10, scale: 2 })).toEqual({ decimal: 300, scale: 2 });
-    expect(resultToJson(new Date(Date.UTC(2024, 2, 1, 10)), { base: 'TIMESTAMP' })).toEqual({ timestamp: 1709287200000000 });
-    expect(resultToJson('0e2a5f7c-0000-4000-8000-000000000001', { base: 'UUID' })).toBe('0e2a5f7c-0000-4000-8000-000000000001');
+    expect(resultToJson(new Decimal(-1250n, 2), { base: 'DECIMAL', precision: 10, scale: 2 })).toEqual({ decimal: -1250, scale: 2 });
+    expect(resultToJson(new Decimal(3n, 0), { base: 'DECIMAL', precision: 10, scale: 2 })).toEqual({ decimal: 300, scale: 2 });
+    expect(resultToJson(new Decimal(12345678901234567890123n, 3), { base: 'DECIMAL', precision: 38, scale: 3 })).toEqual({ decimal: '12345678901234567890123', scale: 3 });
+    expect(resultToJson(new Timestamp(1709287200123456), { base: 'TIMESTAMP' })).toEqual({ timestamp: 1709287200123456 });
+    expect(resultToJson(parseUuid('0e2a5f7c-0000-4000-8000-000000000001'), { base: 'UUID' })).toBe('0e2a5f7c-0000-4000-8000-000000000001');
   });
 
   it('prints Postgres text forms', () => {
-    expect(resultToText(new Date(Date.UTC(2024, 2, 1, 10, 0, 0, 500)), { base: 'TIMESTAMP' })).toBe('2024-03-01 10:00:00.5');
+    expect(resultToText(new Timestamp(Date.UTC(2024, 2, 1, 10) * 1000 + 500_001), { base: 'TIMESTAMP' })).toBe('2024-03-01 10:00:00.500001');
+    expect(resultToText(new Decimal(1050n, 2), { base: 'DECIMAL', precision: 6, scale: 2 })).toBe('10.50');
     expect(resultToText(new Uint8Array([1, 2]), { base: 'BLOB' })).toBe('\\x0102');
     expect(resultToText(false, undefined)).toBe('false');
     expect(resultToText(null, undefined)).toBe('NULL');

@@ -10,7 +10,7 @@ import { parseExpression, printExpr } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
 import type { ColumnDef, TableDef } from '../catalog/index.js';
 import { castValue } from '../exec/index.js';
-import { addIndex, fillIndex, replaceTableDef, resolveForeignKey } from './ddl.js';
+import { addIndex, fillIndex, replaceTableDef, resolveForeignKey, storableType } from './ddl.js';
 import type { EngineContext } from './engine-context.js';
 import { renameColumnRefs } from './ast-rewrite.js';
 import { compileStoredExpr, evaluateColumnDefault } from './row-expressions.js';
@@ -85,7 +85,7 @@ function addColumn(ctx: EngineContext, scope: WriteScope, table: TableInfo, col:
     if (ifNotExists) return;
     throw sqlError(`column "${col.name.name}" of relation "${table.name}" already exists`);
   }
-  const c: { -readonly [K in keyof ColumnDef]: ColumnDef[K] } = { name: col.name.name, type: col.type.sqlType, notNull: false, unique: false, primaryKey: false };
+  const c: { -readonly [K in keyof ColumnDef]: ColumnDef[K] } = { name: col.name.name, type: storableType(col.type, col.name.name), notNull: false, unique: false, primaryKey: false };
   const checks = [...table.def.checks];
   for (const k of col.constraints) {
     if (k.kind === 'notNull') c.notNull = true;
@@ -288,7 +288,7 @@ function alterColumnType(ctx: EngineContext, scope: WriteScope, table: TableInfo
   const col = table.def.columns[pos]!;
   if (col.primaryKey || col.references !== undefined) throw sqlError(`cannot change the type of column "${col.name}": it is a primary or foreign key`);
   if (table.def.checks.length > 0) throw sqlError(`cannot change a column type of table "${table.name}" while it has CHECK constraints`);
-  const to = type.sqlType;
+  const to = storableType(type, col.name);
   const from = col.type;
   const def: TableDef = { ...table.def, columns: table.def.columns.map((c, i) => (i === pos ? { ...c, type: to } : c)) };
   for (const ix of table.indexes) if (ix.columnPositions.includes(pos)) new BTree(scope.txn, ix.def.rootPage).destroy();

@@ -3,24 +3,23 @@
  * CHECK, UNIQUE, foreign keys) but written without per-row index maintenance: into an empty
  * table whose rowids arrive in ascending order the table tree is built bottom-up
  * (BTree.bulkBuild, pages filled fully); otherwise rows are inserted (append fast path). Each
- * secondary index is rebuilt once at the end from its sorted entries. The caller chooses the
- * durability and the batch size (rows per transaction; default: one transaction).
+ * secondary index is rebuilt once per batch from its old and new entries, sorted together
+ * (bulk-index.ts). The caller chooses the durability and the batch size (rows per transaction;
+ * default: one transaction).
  */
 import { DecentDBError } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import type { Durability } from '../pager/index.js';
 import { BTree, compareKeys } from '../btree/index.js';
-import {
-  decodeIndexEntry, decodeRecord, encodeIndexEntry, encodeRecord, indexEntryHasValue, indexKey,
-  keyToRowid, rowidToKey, type SqlType, type Value,
-} from '../record/index.js';
-import { assignCast, compareValues } from '../exec/index.js';
+import { encodeRecord, keyToRowid, rowidToKey, type SqlType, type Value } from '../record/index.js';
+import { assignCast } from '../exec/index.js';
+import { IndexEntryBuffer, addIndexEntry, readIndexEntries, rebuildIndex } from './bulk-index.js';
 import type { EngineContext } from './engine-context.js';
 import { fromJs, naturalType } from './js-values.js';
 import { rowsWhere } from './foreign-keys.js';
 import { compileStoredExpr, type RowExpr } from './row-expressions.js';
 import { checkViolation } from './dml-rows.js';
-import type { IndexInfo, TableInfo } from './schema.js';
+import type { TableInfo } from './schema.js';
 import { addTrigramRows } from './trigram-sync.js';
 import type { WriteScope } from './session.js';
 
@@ -76,39 +75,59 @@ function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, inp
   const indexes = table.indexes.filter((ix) => ix.def.kind === 'btree');
   const trigrams = table.indexes.filter((ix) => ix.def.kind === 'trigram');
   const trigramRows: (readonly [number | bigint, Value | undefined])[][] = trigrams.map(() => []);
-  const entries: { key: U64; entry: Uint8Array }[][] = indexes.map(() => []);
+  // Each index's current entries first: one stable sort then orders old + new (bulk-index.ts).
+  const entries = indexes.map((ix) => {
+    const buf = new IndexEntryBuffer();
+    readIndexEntries(scope.txn, ix, buf);
+    return buf;
+  });
+  const oldCounts = entries.map((b) => b.count);
+  const scratch: Value[] = [];
   const tree = new BTree(scope.txn, table.def.rootPage);
-  const empty = tree.lastKey() === undefined && indexes.every((ix) => new BTree(scope.txn, ix.def.rootPage).lastKey() === undefined);
+  const empty = tree.lastKey() === undefined && oldCounts.every((c) => c === 0);
   let count = 0;
   let exhausted = false;
   let lastKey: U64 | undefined;
-  let pending: { key: U64; record: Uint8Array } | undefined;
+  let pending = false;
+  /** The row next() produced last: its table key and encoded record. */
+  let key: U64 = 0;
+  let record: Uint8Array = EMPTY_BYTES;
 
-  const next = (): { key: U64; record: Uint8Array } | undefined => {
-    if (count >= limit) return undefined;
+  const next = (): boolean => {
+    if (count >= limit) return false;
+    // Between rows no page buffer is held (bulkBuild writes each page whole at its flush): let
+    // the transaction spill its dirty pages to the WAL so memory stays within the spill budget.
+    if ((count & SPILL_CHECK_MASK) === 0) scope.txn.spillSafePoint();
     const item = input.next();
     if (item.done === true) {
       exhausted = true;
-      return undefined;
+      return false;
     }
-    const { rowid, row } = prep.prepare(item.value);
-    indexes.forEach((ix, i) => entries[i]!.push(indexEntry(ix, row, rowid)));
-    trigrams.forEach((ix, i) => trigramRows[i]!.push([rowid, row[ix.columnPositions[0]!]]));
+    const row = prep.prepare(item.value);
+    const rowid = prep.rowid;
+    for (let i = 0; i < indexes.length; i++) addIndexEntry(entries[i]!, indexes[i]!, row, rowid, scratch);
+    for (let i = 0; i < trigrams.length; i++) trigramRows[i]!.push([rowid, row[trigrams[i]!.columnPositions[0]!]]);
     count++;
-    return { key: rowidToKey(rowid), record: encodeRecord(row, table.types, scope.rows.overflow) };
+    key = rowidToKey(rowid);
+    record = encodeRecord(row, table.types, scope.rows.overflow);
+    return true;
   };
 
   let bottomUp = false;
   if (empty) {
     // Build bottom-up while keys ascend; stop at the first key out of order and insert the rest.
     const source = function* (): Generator<readonly [U64, Uint8Array]> {
-      for (let r = next(); r !== undefined; r = next()) {
-        if (lastKey !== undefined && compareKeys(r.key, lastKey) <= 0) {
-          pending = r;
+      const pair: [U64, Uint8Array] = [0, EMPTY_BYTES];
+      while (next()) {
+        if (lastKey !== undefined && compareKeys(key, lastKey) <= 0) {
+          pending = true;
           return;
         }
-        lastKey = r.key;
-        yield [r.key, r.record];
+        lastKey = key;
+        // bulkBuild consumes each pair before asking for the next: one tuple serves every row.
+        pair[0] = key;
+        pair[1] = record;
+        yield pair;
       }
     };
     const built = BTree.bulkBuild(scope.txn, source());
@@ -119,23 +138,23 @@ function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, inp
     bottomUp = true;
   }
   const target = new BTree(scope.txn, table.def.rootPage);
-  const insertOne = (r: { key: U64; record: Uint8Array }): void => {
+  const insertOne = (): void => {
     try {
-      target.insert(r.key, r.record, { unique: true });
+      target.insert(key, record, UNIQUE);
     } catch (e) {
       if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') {
         const col = table.rowidColumn >= 0 ? table.def.columns[table.rowidColumn]!.name : 'rowid';
-        const rowid = String(keyToRowid(r.key));
+        const rowid = String(keyToRowid(key));
         throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey" on table "${table.name}": key (${col})=(${rowid}) already exists`, { table: table.name, column: col, value: rowid });
       }
       throw e;
     }
   };
-  if (pending !== undefined) insertOne(pending);
-  for (let r = next(); r !== undefined; r = next()) insertOne(r);
+  if (pending) insertOne();
+  while (next()) insertOne();
   if (target.root !== table.def.rootPage) setTableRoot(scope, table, target.root);
 
-  indexes.forEach((ix, i) => rebuildIndex(scope, table, ix, entries[i]!));
+  indexes.forEach((ix, i) => rebuildIndex(scope, table, ix, entries[i]!, entries[i]!.count - oldCounts[i]!));
   trigrams.forEach((ix, i) => {
     // ADR-0007: one build (empty index) or one grouped append per batch, not per row.
     const root = addTrigramRows(scope.txn, ix, trigramRows[i]!);
@@ -151,51 +170,15 @@ function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, inp
   return { rows: count, exhausted, bottomUp };
 }
 
+const EMPTY_BYTES = new Uint8Array(0);
+const UNIQUE = { unique: true } as const;
+/** Rows (or index entries) between spill checks (a check is a size comparison). */
+const SPILL_CHECK_MASK = 1023;
+
 function setTableRoot(scope: WriteScope, table: TableInfo, root: number): void {
   table.def = { ...table.def, rootPage: root };
   scope.catalog.put({ kind: 'table', table: table.def });
   scope.schemaChanged();
-}
-
-function indexEntry(ix: IndexInfo, row: readonly Value[], rowid: number | bigint): { key: U64; entry: Uint8Array } {
-  const values = ix.columnPositions.map((p) => row[p]!);
-  const single = values.length === 1 ? values[0]! : null;
-  const withValue = indexEntryHasValue(ix.types) && (typeof single === 'string' || single instanceof Uint8Array);
-  return { key: indexKey(values, ix.types), entry: withValue ? encodeIndexEntry(rowid, single as string | Uint8Array) : encodeIndexEntry(rowid) };
-}
-
-/** Merges new entries into the index: a bottom-up rebuild of old + new entries, sorted by key. */
-function rebuildIndex(scope: WriteScope, table: TableInfo, ix: IndexInfo, fresh: { key: U64; entry: Uint8Array }[]): void {
-  if (fresh.length === 0) return;
-  const all = fresh;
-  const old = new BTree(scope.txn, ix.def.rootPage);
-  const cursor = old.cursor();
-  for (let ok = cursor.first(); ok; ok = cursor.next()) all.push({ key: cursor.key, entry: cursor.value().slice() });
-  all.sort((a, b) => compareKeys(a.key, b.key));
-  if (ix.def.unique) checkUniqueSorted(scope, table, ix, all);
-  let distinct = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || compareKeys(all[i]!.key, all[i - 1]!.key) !== 0) distinct++;
-  scope.schema.setIndexStats(ix.name, all.length, distinct);
-  old.destroy();
-  const built = BTree.bulkBuild(scope.txn, all.map((e) => [e.key, e.entry] as const));
-  ix.def = { ...ix.def, rootPage: built.root };
-  scope.catalog.put({ kind: 'index', index: ix.def });
-  scope.schemaChanged();
-}
-
-function checkUniqueSorted(scope: WriteScope, table: TableInfo, ix: IndexInfo, sorted: readonly { key: U64; entry: Uint8Array }[]): void {
-  const hasValue = indexEntryHasValue(ix.types);
-  for (let i = 1; i < sorted.length; i++) {
-    if (compareKeys(sorted[i]!.key, sorted[i - 1]!.key) !== 0) continue;
-    const a = scope.rows.read(table, decodeIndexEntry(sorted[i - 1]!.entry, hasValue).rowid);
-    const b = scope.rows.read(table, decodeIndexEntry(sorted[i]!.entry, hasValue).rowid);
-    if (a === undefined || b === undefined) continue;
-    const same = ix.columnPositions.every((p) => a[p] !== null && b[p] !== null && compareValues(a[p]!, b[p]!, table.types[p]!) === 0);
-    if (same) {
-      const shown = ix.columnPositions.map((p) => String(a[p])).join(', ');
-      throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name, value: shown });
-    }
-  }
 }
 
 /** Turns input rows into cast, defaulted, checked rows with their rowid. */
@@ -204,9 +187,13 @@ class RowPreparer {
   private readonly defaults: (RowExpr | null)[];
   private readonly checks: { name: string; expr: RowExpr }[];
   private readonly fkColumns: number[];
-  private readonly fkValues = new Map<number, Set<string>>();
-  private readonly fkSamples = new Map<number, Map<string, Value>>();
+  private readonly fkValues = new Map<number, Set<unknown>>();
+  private readonly fkSamples = new Map<number, Map<unknown, Value>>();
   private next: number | bigint;
+  private readonly given: Uint8Array;
+  private readonly castMemo: (Map<unknown, Value> | null)[];
+  private readonly bases: readonly string[];
+  private readonly notNull: readonly number[];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -223,12 +210,21 @@ class RowPreparer {
     this.checks = table.def.checks.map((k) => ({ name: k.name, expr: compileStoredExpr(ctx, scope.schema, table, table.name, k.expr, 'CHECK') }));
     this.fkColumns = table.def.columns.flatMap((c, i) => (c.references === undefined ? [] : [i]));
     this.next = scope.schema.nextRowId(scope.txn, table);
+    this.given = new Uint8Array(table.types.length);
+    this.bases = table.types.map((t) => t.base);
+    this.notNull = table.def.columns.flatMap((c, i) => (c.notNull || c.primaryKey ? [i] : []));
+    this.castMemo = table.types.map((t) => (t.base === 'DECIMAL' ? new Map() : null));
   }
 
-  prepare(input: InputRow): { rowid: number | bigint; row: Value[] } {
+  /** Rowid of the row the last prepare() returned. */
+  rowid: number | bigint = 0;
+
+  /** The cast, defaulted, checked row; its rowid is left in `this.rowid`. */
+  prepare(input: InputRow): Value[] {
     const t = this.table;
     const row = new Array<Value>(t.types.length).fill(null);
-    const given = new Array<boolean>(t.types.length).fill(false);
+    const given = this.given;
+    given.fill(0);
     if (Array.isArray(input)) {
       if (input.length > this.positions.length) throw new DecentDBError('ERR_SQL', `bulkLoad row has ${input.length} values for ${this.positions.length} columns`);
       for (let i = 0; i < input.length; i++) this.set(row, given, this.positions[i]!, input[i]);
@@ -254,9 +250,9 @@ class RowPreparer {
       if (t.rowidColumn >= 0) row[t.rowidColumn] = rowid;
     }
     this.next = successor(rowid, this.next);
-    for (let p = 0; p < row.length; p++) {
+    for (const p of this.notNull) {
       const c = t.def.columns[p]!;
-      if ((c.notNull || c.primaryKey) && row[p] === null) {
+      if (row[p] === null) {
         throw new DecentDBError('ERR_CONSTRAINT', `null value in column "${c.name}" of relation "${t.name}" violates not-null constraint`, { table: t.name, column: c.name });
       }
     }
@@ -272,13 +268,15 @@ class RowPreparer {
         this.fkValues.set(p, seen);
         this.fkSamples.set(p, new Map());
       }
-      const k = String(v);
+      // Values of one column share a type after the cast: a number or string is its own key.
+      const k = typeof v === 'number' || typeof v === 'string' ? v : String(v);
       if (!seen.has(k)) {
         seen.add(k);
         this.fkSamples.get(p)!.set(k, v);
       }
     }
-    return { rowid, row };
+    this.rowid = rowid;
+    return row;
   }
 
   /** Every distinct child key loaded must exist in its parent (checked once per value). */
@@ -299,13 +297,34 @@ class RowPreparer {
     }
   }
 
-  private set(row: Value[], given: boolean[], pos: number, raw: unknown): void {
+  private set(row: Value[], given: Uint8Array, pos: number, raw: unknown): void {
+    given[pos] = 1;
+    // Identity casts (castValue returns these inputs unchanged), without the natural-type object.
+    const base = this.bases[pos];
+    if ((typeof raw === 'string' && base === 'TEXT') || (typeof raw === 'number' && base === 'INT64' && Number.isInteger(raw))) {
+      row[pos] = raw;
+      return;
+    }
+    // DECIMAL casts parse digits (~1 µs); loads repeat prices, so casts of primitive inputs
+    // are remembered per column, up to CAST_MEMO_MAX distinct inputs (Decimal is immutable).
+    const memo = this.castMemo[pos];
+    const primitive = typeof raw === 'number' || typeof raw === 'string';
+    if (memo !== null && memo !== undefined && primitive) {
+      const hit = memo.get(raw);
+      if (hit !== undefined) {
+        row[pos] = hit;
+        return;
+      }
+    }
     const v = fromJs(raw, pos + 1);
     const type: SqlType | undefined = naturalType(v);
-    row[pos] = v === null ? null : assignCast(v, type ?? { base: 'TEXT' }, this.table.types[pos]!, this.table.def.columns[pos]!.name, this.ctx.clock);
-    given[pos] = true;
+    const cast = v === null ? null : assignCast(v, type ?? { base: 'TEXT' }, this.table.types[pos]!, this.table.def.columns[pos]!.name, this.ctx.clock);
+    row[pos] = cast;
+    if (memo !== null && memo !== undefined && primitive && memo.size < CAST_MEMO_MAX) memo.set(raw, cast);
   }
 }
+
+const CAST_MEMO_MAX = 256;
 
 /** No row / no parameters: one shared array, so compiled expressions are reused (row-expressions.ts). */
 const EMPTY: Value[] = [];

@@ -48,7 +48,7 @@ export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt, sql: s
     const cname = col.name.name;
     if (seen.has(cname.toLowerCase())) throw sqlError(`column "${cname}" specified more than once`, { column: cname });
     seen.add(cname.toLowerCase());
-    const c: MutableColumn = { name: cname, type: col.type.sqlType, notNull: false, unique: false, primaryKey: false };
+    const c: MutableColumn = { name: cname, type: storableType(col.type, cname), notNull: false, unique: false, primaryKey: false };
     for (const k of col.constraints) {
       switch (k.kind) {
         case 'notNull':
@@ -142,6 +142,22 @@ export function createTable(scope: WriteScope, stmt: ast.CreateTableStmt, sql: s
 }
 
 type MutableColumn = { -readonly [K in keyof ColumnDef]: ColumnDef[K] };
+
+/**
+ * The column type as the native format stores it. DECIMAL keeps its unscaled value in an
+ * int64 (format §1.7 kind 12), so a written precision must be 1..18 and the scale 0..precision.
+ */
+export function storableType(type: ast.TypeName, column: string): ColumnDef['type'] {
+  const t = type.sqlType;
+  if (t.base !== 'DECIMAL') return t;
+  const p = t.precision;
+  const s = t.scale ?? 0;
+  if (p !== undefined && (p < 1 || p > 18)) {
+    throw sqlError(`DECIMAL precision ${p} of column "${column}" is out of range: DecentDB stores DECIMAL(p,s) with 1 <= p <= 18`, { column });
+  }
+  if (p !== undefined && (s < 0 || s > p)) throw sqlError(`DECIMAL scale ${s} of column "${column}" must be between 0 and the precision ${p}`, { column });
+  return t;
+}
 
 function resolveColumn(columns: readonly MutableColumn[], name: string, table: string): string {
   const c = columns.find((x) => x.name.toLowerCase() === name.toLowerCase());

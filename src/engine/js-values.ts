@@ -12,6 +12,9 @@
  *   TIMESTAMP   Date (millisecond precision)      Date, ISO/Postgres string, Timestamp
  *   NULL        null                              null, undefined
  *
+ * Tools that must not lose precision (µs of a TIMESTAMP) read engine Values through
+ * `Statement.raw` / `iterateRaw` instead of this mapping.
+ *
  * Parameters arrive as "natural" values here; the executor casts them to the type the binder
  * inferred for `$n` (assignment cast rules), so `'42'` binds to an INT64 column as 42.
  */

@@ -2,7 +2,8 @@
  * Statement: one parsed SQL statement bound to its Database, executed with `run`, `get`,
  * `all` or `iterate` (better-sqlite3's verbs) and positional `$n` parameters. Dispatches by
  * statement kind to queries (query.ts), DML (dml.ts), DDL (ddl.ts, alter.ts) and transaction
- * control (session.ts). Results leave the engine through js-values.ts.
+ * control (session.ts). Results leave the engine through js-values.ts, or as exact engine
+ * Values through `raw` / `iterateRaw` (for tools such as the CLI).
  */
 import { DecentDBError, assertNever, toDecentDBError } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
@@ -13,6 +14,8 @@ import { executeDml } from './dml.js';
 import type { EngineContext } from './engine-context.js';
 import { fromJs, toJs, type JsValue } from './js-values.js';
 import { explainStatement, openQuery, viewColumns, type QueryCursor } from './query.js';
+import { exprName } from './dml-rows.js';
+import { compileRowExpr } from './row-expressions.js';
 
 export type RowMode = 'object' | 'array';
 export type Row = Record<string, JsValue> | JsValue[];
@@ -27,6 +30,29 @@ export interface RunResult {
 export interface ColumnInfo {
   readonly name: string;
   readonly type: string;
+}
+
+/** A result column with its exact static type (what `Statement.raw` reports). */
+export interface RawColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+/**
+ * One execution's complete result as engine Values, without the JS mapping of js-values.ts:
+ * TIMESTAMP stays a `Timestamp` (exact microseconds, where a `Date` keeps milliseconds),
+ * DECIMAL a `Decimal` (unscaled bigint and scale), UUID its 16 bytes, INT64 a number or bigint.
+ * Meant for tools (the CLI's `--json`, export) that must print values exactly.
+ */
+export interface RawResult {
+  /** One entry per result column, in order; names may repeat (`SELECT a, a`). */
+  readonly columns: readonly RawColumn[];
+  /** Rows as arrays of Values (each row its own array). Empty for statements without rows. */
+  readonly rows: Value[][];
+  /** Rows inserted, updated or deleted by the statement (0 for others). */
+  readonly changes: number;
+  /** Rowid of the last row inserted by this statement (0 when none). */
+  readonly lastInsertRowid: number | bigint;
 }
 
 /** Rows produced by one execution, as engine Values, plus how many rows it changed. */
@@ -117,14 +143,99 @@ export class Statement {
   }
 
   /**
-   * Result columns of a SELECT or EXPLAIN (planned, not run); empty for other statements,
-   * including DML with RETURNING, whose columns are known once it runs.
+   * Runs the statement to completion and returns its columns and rows as exact engine Values
+   * (see {@link RawResult}); parameters bind as for `run`/`all`.
+   *
+   * @example
+   * const r = db.prepare('SELECT ts, price FROM t').raw();
+   * r.columns[0].type;        // { base: 'TIMESTAMP' }
+   * (r.rows[0][0] as Timestamp).micros; // exact µs since the epoch
+   */
+  raw(params: readonly unknown[] = []): RawResult {
+    const ex = this.execute(params);
+    const rows: Value[][] = [];
+    if (ex.cursor !== null) {
+      try {
+        // Cursors may reuse their row array between calls: each row is copied.
+        for (let row = ex.cursor.next(); row !== undefined; row = ex.cursor.next()) rows.push(row.slice());
+      } catch (e) {
+        throw toDecentDBError(e);
+      } finally {
+        ex.cursor.close();
+      }
+    }
+    return { columns: ex.columns.map((c) => ({ name: c.name, type: c.type })), rows, changes: ex.changes, lastInsertRowid: ex.lastInsertRowid };
+  }
+
+  /**
+   * Streams rows as exact engine Values (as `raw` returns them, one fresh array per row); a
+   * read snapshot is held until the iterator finishes or is returned. Columns: `rawColumns()`.
+   */
+  *iterateRaw(params: readonly unknown[] = []): Generator<Value[], void, undefined> {
+    const ex = this.execute(params);
+    if (ex.cursor === null) return;
+    try {
+      for (;;) {
+        let row: Value[] | undefined;
+        if (!this.ctx.isOpen()) throw new DecentDBError('ERR_TRANSACTION', 'the database is closed');
+        try {
+          row = ex.cursor.next();
+        } catch (e) {
+          throw toDecentDBError(e);
+        }
+        if (row === undefined) return;
+        yield row.slice();
+      }
+    } finally {
+      ex.cursor.close();
+    }
+  }
+
+  /**
+   * Result columns, described without running the statement: a SELECT is planned, EXPLAIN has
+   * its one `query_plan` column, INSERT/UPDATE/DELETE … RETURNING bind their RETURNING list
+   * against the target table. Empty for statements without rows (and for DML on a view, whose
+   * INSTEAD OF triggers return none).
    */
   columns(): ColumnInfo[] {
-    if (this.ast.kind === 'explain') return [{ name: 'query_plan', type: 'TEXT' }];
-    if (this.ast.kind !== 'select') return [];
-    const ex = this.execute([], true);
-    return ex.columns.map((c) => ({ name: c.name, type: typeName(c.type) }));
+    return this.describe().map((c) => ({ name: c.name, type: typeName(c.type) }));
+  }
+
+  /** Like `columns()`, with each column's SqlType (DECIMAL precision and scale included). */
+  rawColumns(): RawColumn[] {
+    return this.describe();
+  }
+
+  private describe(): RawColumn[] {
+    const s = this.ast;
+    if (s.kind === 'explain') return [{ name: 'query_plan', type: { base: 'TEXT' } }];
+    if (s.kind === 'select') return this.execute([], true).columns.map((c) => ({ name: c.name, type: c.type }));
+    if ((s.kind === 'insert' || s.kind === 'update' || s.kind === 'delete') && s.returning !== null) {
+      try {
+        return this.returningColumns(s, s.returning);
+      } catch (e) {
+        throw toDecentDBError(e);
+      }
+    }
+    return [];
+  }
+
+  /** RETURNING columns as dml-rows.ts returningColumns names and types them, bound but not run. */
+  private returningColumns(s: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt, items: readonly ast.SelectItem[]): RawColumn[] {
+    const schema = this.ctx.session.schema;
+    const table = schema.table(s.table.name);
+    if (table === undefined) return [];
+    const alias = s.alias?.name ?? table.name;
+    const typeOf = (e: ast.Expr): SqlType => compileRowExpr(this.ctx, schema, table, alias, e, 'RETURNING').type;
+    const out: RawColumn[] = [];
+    for (const item of items) {
+      if (item.kind === 'allColumns') {
+        for (const c of table.def.columns) out.push({ name: c.name, type: typeOf({ kind: 'column', table: null, name: { name: c.name, quoted: true } }) });
+      } else {
+        out.push({ name: item.alias?.name ?? exprName(item.expr), type: typeOf(item.expr) });
+      }
+    }
+    return out;
   }
 
   /** Runs the statement; `describeOnly` plans a SELECT without reading rows. */

@@ -8,7 +8,7 @@
 import { DecentDBError } from '../util/index.js';
 import type { SqlType } from '../record/index.js';
 import type * as ast from '../sql/index.js';
-import { bindRowExpr, isUntyped, type RowRelation } from '../planner/bind-row-expr.js';
+import { bindRowExpr, isUntyped, type RowRelation } from '../planner/index.js';
 import { castKind, castValue, pgTypeName } from '../types/index.js';
 import { plannerSchema } from './query.js';
 import type { Schema } from './schema.js';

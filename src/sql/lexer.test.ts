@@ -20,6 +20,12 @@ describe('Lexer', () => {
     ]);
   });
 
+  it("drops the trailing spaces of N'…' (bpchar in Postgres) but keeps leading ones and other strings' spaces", () => {
+    expect(kinds("N'Edinburgh ' n'  a  ' N' \t ' 'b  ' E'c '")).toEqual([
+      ['string', 'Edinburgh'], ['string', '  a'], ['string', ' \t'], ['string', 'b  '], ['string', 'c '], ['eof', ''],
+    ]);
+  });
+
   it('keeps an identifier ending in n or e apart from a following string', () => {
     expect(kinds("an 'x'")).toEqual([['word', 'an'], ['string', 'x'], ['eof', '']]);
   });

@@ -137,7 +137,12 @@ export function tokenize(sql: string): Token[] {
       // N'…' (national) and E'…' (escape) string prefixes.
       const next = sql.charCodeAt(i + 1);
       if (next === C.QUOTE && (c === 78 || c === 110)) {
-        const [value, end] = readString(sql, i + 1, false);
+        // Postgres types N'…' as bpchar (CHAR(n)), whose trailing spaces are not significant:
+        // the bpchar → text/varchar cast drops them, so N'Edinburgh ' is stored as 'Edinburgh'
+        // (Chinook's script relies on this). We have no bpchar type, so the literal's value is
+        // the text it becomes. Only U+0020 is trimmed, as Postgres does.
+        const [raw, end] = readString(sql, i + 1, false);
+        const value = raw.replace(/ +$/, '');
         tokens.push({ kind: 'string', value, start, end });
         i = end;
         continue;

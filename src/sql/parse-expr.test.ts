@@ -19,6 +19,7 @@ const CASES: [string, Expr][] = [
   ['-2.5', dec('-2.5')],
   ["'it''s'", str("it's")],
   ["N'Ærøskøbing'", str('Ærøskøbing')],
+  ["N'Edinburgh '", str('Edinburgh')],
   ["E'a\\nb\\'c\\x41'", str("a\nb'cA")],
   ['TRUE', bool(true)],
   ['false', bool(false)],

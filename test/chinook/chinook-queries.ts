@@ -6,13 +6,6 @@ export interface ChinookQuery {
   readonly name: string;
   readonly sql: string;
   readonly ordered: boolean;
-  /**
-   * Compare TEXT with trailing spaces removed. Known difference: the script writes strings as
-   * N'…' literals, which Postgres types as bpchar, so assigning them to VARCHAR drops
-   * trailing spaces ('Edinburgh ' is stored as 'Edinburgh'); our lexer reads N'…' as plain
-   * text and keeps them.
-   */
-  readonly rtrim?: boolean;
 }
 
 export const CHINOOK_QUERIES: readonly ChinookQuery[] = [
@@ -34,7 +27,7 @@ export const CHINOOK_QUERIES: readonly ChinookQuery[] = [
   { name: 'LIKE with ESCAPE and underscores', ordered: true, sql: `SELECT DISTINCT composer FROM track WHERE composer LIKE '%/_%' ESCAPE '/' OR composer LIKE 'J_hn%' ORDER BY composer` },
   { name: 'DISTINCT countries', ordered: true, sql: `SELECT DISTINCT country FROM customer ORDER BY country` },
   { name: 'COUNT(DISTINCT) and SUM(DISTINCT)', ordered: false, sql: `SELECT COUNT(DISTINCT billing_country), COUNT(DISTINCT customer_id), SUM(DISTINCT total), COUNT(billing_state) FROM invoice` },
-  { name: 'UNION of customer and employee cities', ordered: true, rtrim: true, sql: `SELECT city FROM customer UNION SELECT city FROM employee ORDER BY city` },
+  { name: 'UNION of customer and employee cities', ordered: true, sql: `SELECT city FROM customer UNION SELECT city FROM employee ORDER BY city` },
   { name: 'UNION ALL counts', ordered: false, sql: `SELECT 'customer' AS kind, COUNT(*) FROM customer UNION ALL SELECT 'employee', COUNT(*) FROM employee` },
   { name: 'INTERSECT countries with customers and employees', ordered: false, sql: `SELECT country FROM customer INTERSECT SELECT country FROM employee` },
   { name: 'EXCEPT: genres never sold', ordered: false, sql: `SELECT genre_id FROM genre EXCEPT SELECT t.genre_id FROM invoice_line il JOIN track t ON t.track_id = il.track_id` },

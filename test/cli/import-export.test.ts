@@ -14,7 +14,7 @@ const CSV_IN =
   'id,name,note,amount,ok,at,raw\n' +
   '1,"Smith, J","say ""hi""\nnext line",12.50,true,2024-01-02 03:04:05,\\x00ff\n' +
   '2,,"",,,,\n' +
-  '3,plain,"a\r\nb",-0.01,false,1999-12-31 23:59:59.25,\\x\n';
+  '3,plain,"a\r\nb",-0.01,false,1999-12-31 23:59:59.250001,\\x\n';
 
 function inspectJson(vfs: MemoryVfs, path: string): { catalog: unknown[][]; tables: Record<string, { columns: string; rows: unknown[][] }> } {
   const r = run(vfs, 'inspect', path, '--json');

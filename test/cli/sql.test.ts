@@ -78,6 +78,49 @@ describe('decentdb FILE -c', () => {
     expect(typeof plan.rows[0]![0]).toBe('string');
   });
 
+  it('prints TIMESTAMP microseconds and DECIMAL digits exactly in --json', () => {
+    const vfs = new MemoryVfs();
+    const r = run(vfs, '/db', '--json', '-c',
+      "CREATE TABLE e (id INT PRIMARY KEY, at TIMESTAMP, d DECIMAL(18,6), n NUMERIC(10,2)); " +
+      "INSERT INTO e VALUES (1, '2024-03-01 10:00:00.123456', 123456789012.345678, 7), (2, '1969-12-31 23:59:59.999999', -0.000001, -1.5); " +
+      'SELECT at, d, n FROM e ORDER BY id');
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.stdout)[2]).toEqual({
+      columns: ['at', 'd', 'n'],
+      rows: [
+        [{ timestamp: 1709287200123456 }, { decimal: '123456789012345678', scale: 6 }, { decimal: 700, scale: 2 }],
+        [{ timestamp: -1 }, { decimal: -1, scale: 6 }, { decimal: -150, scale: 2 }],
+      ],
+      changes: 0,
+    });
+    const text = run(vfs, '/db', '-c', 'SELECT at FROM e WHERE id = 1');
+    expect(text.stdout).toContain('2024-03-01 10:00:00.123456');
+  });
+
+  it('types RETURNING columns, duplicate names included, also when no row is returned', () => {
+    const vfs = new MemoryVfs();
+    const r = run(vfs, '/db', '--json', '-c',
+      'CREATE TABLE r (id INT PRIMARY KEY, at TIMESTAMP, d DECIMAL(8,3)); ' +
+      "INSERT INTO r VALUES (1, '2024-03-01 10:00:00.000001', 2.5) RETURNING id, at, d, d AS id, id * 2 AS id; " +
+      "UPDATE r SET d = 3 WHERE id = 1 RETURNING *, at; " +
+      'DELETE FROM r WHERE id = 99 RETURNING at, at');
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.stdout);
+    expect(lines[1]).toEqual({
+      columns: ['id', 'at', 'd', 'id', 'id'],
+      rows: [[1, { timestamp: 1709287200000001 }, { decimal: 2500, scale: 3 }, { decimal: 2500, scale: 3 }, 2]],
+      changes: 1,
+    });
+    expect(lines[2]).toEqual({
+      columns: ['id', 'at', 'd', 'at'],
+      rows: [[1, { timestamp: 1709287200000001 }, { decimal: 3000, scale: 3 }, { timestamp: 1709287200000001 }]],
+      changes: 1,
+    });
+    expect(lines[3]).toEqual({ columns: ['at', 'at'], rows: [], changes: 0 });
+    const table = run(vfs, '/db', '-c', 'UPDATE r SET d = d + 1 RETURNING d, d * 2 AS d');
+    expect(table.stdout).toBe(' d     | d\n-------+-------\n 4.000 | 8.000\n(1 row)\n');
+  });
+
   it('keeps what earlier invocations committed', () => {
     const vfs = new MemoryVfs();
     run(vfs, '/db', '-c', 'CREATE TABLE a (v INT); INSERT INTO a VALUES (7)');

@@ -36,7 +36,7 @@ describe('statements', () => {
   });
 
   it('maps JS values both ways: bigint beyond 2^53, Decimal, Date, Uint8Array, booleans, null', () => {
-    const db = memoryDb('CREATE TABLE t (i INT, d DECIMAL(20,4), ts TIMESTAMP, b BYTEA, f BOOL, u UUID, x FLOAT)');
+    const db = memoryDb('CREATE TABLE t (i INT, d DECIMAL(18,4), ts TIMESTAMP, b BYTEA, f BOOL, u UUID, x FLOAT)');
     const when = new Date('2024-03-01T10:00:00.123Z');
     db.prepare('INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7)').run([9007199254740993n, '12345678901234.5678', when, new Uint8Array([0, 255]), true, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 0.1]);
     db.prepare('INSERT INTO t VALUES ($1, $2, NULL, NULL, $3, NULL, $4)').run([-5, new Decimal(15n, 1), undefined, 2]);
@@ -46,6 +46,14 @@ describe('statements', () => {
     ]);
     expect(rows(db, 'SELECT i FROM t WHERE i = $1', [9007199254740993n])).toEqual([[9007199254740993n]]);
     expect(rows(db, 'SELECT i FROM t WHERE i = $1', ['-5'])).toEqual([[-5]]);
+  });
+
+  it('rejects DECIMAL precisions the native int64 encoding cannot hold', () => {
+    const db = memoryDb();
+    const e = failure(() => db.exec('CREATE TABLE t (d DECIMAL(20,4))'));
+    expect(e.code).toBe('ERR_SQL');
+    expect(e.message).toMatch(/DECIMAL precision 20 of column "d" is out of range/);
+    expect(failure(() => db.exec('CREATE TABLE t (d DECIMAL(4,6))')).code).toBe('ERR_SQL');
   });
 
   it('exec runs scripts with comments and several statements; a failure stops the script there', () => {

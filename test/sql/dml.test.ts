@@ -85,6 +85,12 @@ describe('INSERT', () => {
     expect(sqlFailure(db, 'INSERT INTO t (i) VALUES (9223372036854775808)').code).toBe('ERR_SQL');
   });
 
+  it("N'…' literals lose their trailing spaces (Postgres bpchar), plain '…' literals keep them", () => {
+    const db = memoryDb('CREATE TABLE c (city VARCHAR(40), note TEXT)');
+    db.exec("INSERT INTO c VALUES (N'Edinburgh ', 'Edinburgh ')");
+    expect(rows(db, "SELECT city, LENGTH(city), note, LENGTH(note), city = N'Edinburgh   ' FROM c")).toEqual([['Edinburgh', 9, 'Edinburgh ', 10, true]]);
+  });
+
   it('RETURNING expressions, aliases and *', () => {
     const db = memoryDb('CREATE TABLE t (id INT PRIMARY KEY, a INT)');
     expect(db.query('INSERT INTO t VALUES (1, 10), (2, 20) RETURNING id, a * 2 AS twice, t.a')).toEqual([
