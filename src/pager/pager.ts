@@ -116,6 +116,14 @@ export class Pager {
         }
       }
       log = openLog(vfs, walPath, pageSize);
+      // Every logged page id lies within the file the logged commits could have grown: the main
+      // file's pages plus one page per logged frame. This bounds native WALs, whose frames
+      // carry no checksum (ours cover the page id), so a damaged id never makes a checkpoint
+      // write terabytes away.
+      const pageBound = Math.ceil(main.size() / pageSize) + Math.ceil(log.sizeBytes / pageSize);
+      if (log.maxPageNo > pageBound) {
+        throw new DecentDBError('ERR_CORRUPTION', `WAL ${walPath}: page id ${log.maxPageNo} lies beyond any page the database can have (${pageBound})`, { path: walPath, pageNo: log.maxPageNo });
+      }
       const pager = new Pager(main, path, log, opts);
       const rec = log.recovery;
       if (rec.discardedBytes > 0) {
