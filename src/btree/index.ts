@@ -7,6 +7,7 @@ export type { BTreeCursor } from './btree-cursor.js';
 export { compareKeys, normalizeKey } from './key.js';
 export { writeOverflowChain, readOverflowChain, freeOverflowChain } from './overflow.js';
 export { checkTree } from './check-tree.js';
+export { countEntries } from './count-entries.js';
 export type { TreeCheck } from './check-tree.js';
 export { maxInlineValue, PAGE_HEADER_SIZE, setPageViewCache, pageViewStats } from './page-view.js';
 export { MemoryPageStore, committedView } from './memory-page-store.js';

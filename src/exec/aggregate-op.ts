@@ -6,6 +6,7 @@
  * a bare `COUNT(*) FROM t` (no filter, no GROUP BY) by stepping the table's cursor, decoding
  * nothing.
  */
+import { countEntries } from '../btree/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { AggCall, PlanNode } from '../planner/index.js';
 import { createAccumulator } from '../types/index.js';
@@ -99,9 +100,8 @@ export class CountScanOp implements Operator {
   ) {}
   open(): void {
     const ctx = this.env.ctx;
-    const cur = ctx.openCursor(this.rootPage);
-    let n = 0;
-    for (let ok = cur.first(); ok; ok = cur.next()) n++;
+    // Sum the leaves' cell counts: no entry is decoded (SQLite counts the same way).
+    const n = countEntries(ctx.store, this.rootPage);
     ctx.counters.rowsRead += n;
     this.count = n;
     this.emitted = false;
