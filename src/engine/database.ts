@@ -195,11 +195,15 @@ export class Database {
    * Wraps `fn` so each call runs in a transaction: committed when `fn` returns, rolled back
    * when it throws. Calls nested inside another transaction use a savepoint.
    *
+   * `options.durability` overrides the database's durability for the commit of this
+   * transaction (ADR-0003); it is ignored by nested calls, which commit with their outer one.
+   *
    * @example
    * const addAll = db.transaction((rows: [number, string][]) => { for (const r of rows) insert.run(r); });
    * addAll([[1, 'a'], [2, 'b']]);
+   * db.transaction(() => log.run(['tick']), { durability: 'normal' })();
    */
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): TransactionFunction<A, R> {
+  transaction<A extends unknown[], R>(fn: (...args: A) => R, options: { readonly durability?: Durability } = {}): TransactionFunction<A, R> {
     return (...args: A): R => {
       this.check();
       if (this.session.inTransaction) {
@@ -219,7 +223,7 @@ export class Database {
           this.txDepth--;
         }
       }
-      this.session.begin();
+      this.session.begin(options.durability);
       try {
         const r = fn(...args);
         if (this.session.inTransaction) this.session.commit();
