@@ -6,11 +6,11 @@
 import { DecentDBError } from '../util/index.js';
 import { BTree } from '../btree/index.js';
 import { decodeRecord, encodeRecord, keyToRowid, type Value } from '../record/index.js';
-import { parseExpression, printExpr } from '../sql/index.js';
+import { parse, parseExpression, printExpr } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
 import type { ColumnDef, TableDef } from '../catalog/index.js';
 import { castValue } from '../exec/index.js';
-import { addIndex, fillIndex, replaceTableDef, resolveForeignKey, storableType } from './ddl.js';
+import { addIndex, dependentViews, fillIndex, replaceTableDef, resolveForeignKey, storableType } from './ddl.js';
 import type { EngineContext } from './engine-context.js';
 import { renameColumnRefs } from './ast-rewrite.js';
 import { compileStoredExpr, evaluateColumnDefault } from './row-expressions.js';
@@ -52,6 +52,7 @@ export function alterView(scope: WriteScope, stmt: ast.AlterViewStmt): void {
   if (view === undefined) throw sqlError(`view "${stmt.name.name}" does not exist`);
   const next = stmt.newName.name;
   if (scope.schema.views.has(next.toLowerCase()) || scope.schema.tables.has(next.toLowerCase())) throw sqlError(`relation "${next}" already exists`);
+  refuseRenameUnderViews(scope, view.name, 'view');
   scope.catalog.remove({ kind: 'view', view });
   scope.schema.views.delete(key);
   const renamed = { ...view, name: next };
@@ -122,6 +123,13 @@ function dropColumn(scope: WriteScope, table: TableInfo, name: string, ifExists:
   const col = table.def.columns[pos]!;
   if (col.primaryKey) throw sqlError(`cannot drop column "${col.name}": it is part of the primary key`);
   if (table.def.columns.length === 1) throw sqlError(`cannot drop the only column of table "${table.name}"`);
+  const users = dependentViews(scope, table.name).filter((v) => viewMayUseColumn(v.sql, col.name));
+  if (users.length > 0) {
+    const detail = users.map((v) => `view ${v.name} depends on column ${col.name} of table ${table.name}`).join('; ');
+    throw new DecentDBError('ERR_CONSTRAINT', `cannot drop column ${col.name} of table ${table.name} because other objects depend on it (${detail})`, {
+      table: table.name, column: col.name, dependents: users.map((v) => v.name),
+    });
+  }
   for (const other of scope.schema.tables.values()) {
     for (const oc of other.def.columns) {
       if (oc.references?.table.toLowerCase() === table.name.toLowerCase() && oc.references.column.toLowerCase() === col.name.toLowerCase()) {
@@ -144,6 +152,33 @@ function dropColumn(scope: WriteScope, table: TableInfo, name: string, ifExists:
   replaceTableDef(scope, table, def);
 }
 
+/**
+ * Conservative: a view may use `column` if its query names it anywhere (column reference, USING
+ * list, alias) or expands `*` (view columns are fixed at CREATE VIEW) — any refuses DROP COLUMN.
+ * A `natural` flag is honoured too, should NATURAL joins ever be parsed.
+ */
+function viewMayUseColumn(viewSql: string, column: string): boolean {
+  const target = column.toLowerCase();
+  const visit = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(visit);
+    if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return false;
+    const rec = node as Record<string, unknown>;
+    if (rec['kind'] === 'allColumns' || rec['natural'] === true) return true;
+    if (typeof rec['name'] === 'string' && rec['name'].toLowerCase() === target) return true;
+    return Object.values(rec).some(visit);
+  };
+  return visit(parse(viewSql));
+}
+
+/** Renames would leave a view's stored SQL naming the old relation or column, so they are refused. */
+function refuseRenameUnderViews(scope: WriteScope, name: string, what: 'table' | 'view'): void {
+  const deps = dependentViews(scope, name);
+  if (deps.length === 0) return;
+  throw sqlError(`cannot rename ${what} ${name} or its columns while views depend on it (${deps.map((v) => v.name).join(', ')}); drop those views first`, {
+    [what]: name, dependents: deps.map((v) => v.name),
+  });
+}
+
 function mentions(exprSql: string, column: string): boolean {
   let found = false;
   renameColumnRefs(parseExpression(exprSql), column, (n) => {
@@ -157,6 +192,7 @@ function renameColumn(scope: WriteScope, table: TableInfo, from: string, to: str
   const pos = table.column(from);
   if (pos < 0) throw sqlError(`column "${from}" does not exist`, { table: table.name, column: from });
   if (table.column(to) >= 0) throw sqlError(`column "${to}" of relation "${table.name}" already exists`);
+  refuseRenameUnderViews(scope, table.name, 'table');
   const old = table.def.columns[pos]!;
   const rename = (sql: string): string => printExpr(renameColumnRefs(parseExpression(sql), old.name, () => to));
   const columns = table.def.columns.map((c, i) => {
@@ -187,6 +223,7 @@ function renameColumn(scope: WriteScope, table: TableInfo, from: string, to: str
 
 function renameTable(scope: WriteScope, table: TableInfo, to: string): void {
   if (scope.schema.tables.has(to.toLowerCase()) || scope.schema.views.has(to.toLowerCase())) throw sqlError(`relation "${to}" already exists`);
+  refuseRenameUnderViews(scope, table.name, 'table');
   const oldName = table.name;
   for (const t of table.triggers) scope.catalog.remove({ kind: 'trigger', trigger: t });
   const next = replaceTableDef(scope, table, { ...table.def, name: to });

@@ -13,6 +13,7 @@ import { indexEntryHasValue, indexKeyFromValue, compositeIndexKey, keyToRowid, t
 import { compareValues } from '../exec/index.js';
 import type { IndexInfo, TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
+import { hasFloatZero, signedZeroKeys } from './signed-zero.js';
 
 const TWO_32 = 0x100000000;
 /** Entries between spill checks. */
@@ -21,6 +22,8 @@ const SPILL_CHECK_MASK = 4095;
 /** Index entries (key, entry bytes) in typed arrays; entry i is arena[start[i], start[i+1]). */
 export class IndexEntryBuffer {
   count = 0;
+  /** New rows of a unique index holding a FLOAT64 zero in a key column (checked across ±0). */
+  readonly zeroRowids: (number | bigint)[] = [];
   private hi = new Uint32Array(1024);
   private lo = new Uint32Array(1024);
   private start = new Uint32Array(1025);
@@ -191,6 +194,7 @@ function writeRowid(b: Uint8Array, o: number, rowid: number | bigint): void {
 /** Appends the index entry of one row (same bytes and key as indexKey + encodeIndexEntry). */
 export function addIndexEntry(buf: IndexEntryBuffer, ix: IndexInfo, row: readonly Value[], rowid: number | bigint, scratch: Value[]): void {
   const positions = ix.columnPositions;
+  if (ix.def.unique && hasFloatZero(row, positions, ix.types)) buf.zeroRowids.push(rowid);
   if (positions.length === 1) {
     const v = row[positions[0]!]!;
     const key = indexKeyFromValue(v, ix.types[0]!);
@@ -224,6 +228,7 @@ export function rebuildIndex(scope: WriteScope, table: TableInfo, ix: IndexInfo,
       if (end - k > 1) checkUniqueRun(scope, table, ix, buf, order, k, end);
     }
   }
+  if (ix.def.unique && buf.zeroRowids.length > 0) checkSignedZeros(scope, table, ix, buf, order);
   scope.schema.setIndexStats(ix.name, n, distinct);
   new BTree(scope.txn, ix.def.rootPage).destroy();
   const built = BTree.bulkBuild(scope.txn, sortedEntries(scope, buf, order));
@@ -268,4 +273,42 @@ function checkUniqueRun(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf:
     const shown = ix.columnPositions.map((p) => String(rows[i]![p])).join(', ');
     throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name, value: shown });
   }
+}
+
+/**
+ * -0.0 and 0.0 are equal but keyed apart (raw IEEE bits), so equal-key runs miss them: each new
+ * row holding a FLOAT64 zero is compared with the rows under every sign variant of its key.
+ */
+function checkSignedZeros(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf: IndexEntryBuffer, order: Uint32Array): void {
+  const values: Value[] = [];
+  for (const rowid of buf.zeroRowids) {
+    const row = scope.rows.read(table, rowid);
+    if (row === undefined || ix.columnPositions.some((p) => row[p] === null)) continue;
+    values.length = 0;
+    for (const p of ix.columnPositions) values.push(row[p]!);
+    for (const key of signedZeroKeys(values, ix.types)) {
+      for (let k = lowerBound(buf, order, key); k < order.length && !keyLess(key, buf.keyAt(order[k]!)); k++) {
+        const other = buf.rowidAt(order[k]!);
+        if (BigInt(other) === BigInt(rowid)) continue;
+        const r = scope.rows.read(table, other);
+        if (r === undefined || !ix.columnPositions.every((p) => r[p] !== null && compareValues(r[p]!, row[p]!, table.types[p]!) === 0)) continue;
+        const shown = values.map((v) => String(v)).join(', ');
+        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name, value: shown });
+      }
+    }
+  }
+}
+
+const keyLess = (a: U64, b: U64): boolean => a < b;
+
+/** First position in key order whose key is not below `key`. */
+function lowerBound(buf: IndexEntryBuffer, order: Uint32Array, key: U64): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyLess(buf.keyAt(order[mid]!), key)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -265,7 +265,7 @@ export function createTrigger(scope: WriteScope, stmt: ast.CreateTriggerStmt): v
   const table = scope.schema.table(stmt.table.name);
   const isView = table === undefined && scope.schema.views.has(stmt.table.name.toLowerCase());
   if (table === undefined && !isView) throw sqlError(`relation "${stmt.table.name}" does not exist`);
-  if (!stmt.forEachRow) throw sqlError('statement-level triggers are not supported');
+  if (!stmt.forEachRow) throw sqlError('statement-level triggers are not supported; write FOR EACH ROW', { trigger: stmt.name.name });
   if (stmt.timing === 'before') throw sqlError('BEFORE triggers are not supported');
   if (stmt.timing === 'instead of' && !isView) throw sqlError('INSTEAD OF triggers are only allowed on views');
   if (stmt.timing === 'after' && isView) throw sqlError('AFTER triggers are only allowed on tables');
@@ -308,6 +308,7 @@ export function dropTable(scope: WriteScope, stmt: ast.DropTableStmt): void {
       const ref = other.def.columns.find((c) => c.references?.table.toLowerCase() === table.name.toLowerCase());
       if (ref !== undefined) throw new DecentDBError('ERR_CONSTRAINT', `cannot drop table ${table.name} because table ${other.name} references it`, { table: table.name, referencedBy: other.name });
     }
+    refuseIfViewsDependOn(scope, table.name, 'table');
     for (const ix of table.indexes) {
       new BTree(scope.txn, ix.def.rootPage).destroy();
       scope.catalog.remove({ kind: 'index', index: ix.def });
@@ -350,6 +351,8 @@ export function dropView(scope: WriteScope, stmt: ast.DropViewStmt): void {
       if (stmt.ifExists) continue;
       throw sqlError(`view "${ident.name}" does not exist`, { view: ident.name });
     }
+    const dropping = new Set(stmt.names.map((n) => n.name.toLowerCase()));
+    refuseIfViewsDependOn(scope, view.name, 'view', dropping);
     scope.schema.views.delete(ident.name.toLowerCase());
     scope.catalog.remove({ kind: 'view', view });
   }
@@ -366,6 +369,20 @@ export function dropTrigger(scope: WriteScope, stmt: ast.DropTriggerStmt): void 
   table.triggers = table.triggers.filter((t) => t !== trig);
   scope.catalog.remove({ kind: 'trigger', trigger: trig });
   scope.schemaChanged();
+}
+
+/** Views whose stored dependencies name relation `name` (a table or another view). */
+export function dependentViews(scope: WriteScope, name: string, except: ReadonlySet<string> = new Set()): ViewDef[] {
+  const key = name.toLowerCase();
+  return [...scope.schema.views.values()].filter((v) => !except.has(v.name.toLowerCase()) && v.dependencies.some((d) => d.toLowerCase() === key));
+}
+
+/** Postgres refuses to drop a relation a view reads (no CASCADE here): ERR_CONSTRAINT, like FK dependants. */
+function refuseIfViewsDependOn(scope: WriteScope, name: string, what: 'table' | 'view', except?: ReadonlySet<string>): void {
+  const deps = dependentViews(scope, name, except);
+  if (deps.length === 0) return;
+  const detail = deps.map((v) => `view ${v.name} depends on ${what} ${name}`).join('; ');
+  throw new DecentDBError('ERR_CONSTRAINT', `cannot drop ${what} ${name} because other objects depend on it (${detail})`, { [what]: name, dependents: deps.map((v) => v.name) });
 }
 
 /** Replaces a table's definition (ALTER TABLE) and rewrites its record. */

@@ -18,6 +18,7 @@ import {
 import { freeOverflowChain } from '../btree/index.js';
 import { compareValues } from '../exec/index.js';
 import type { IndexInfo, Schema, TableInfo } from './schema.js';
+import { signedZeroKeys } from './signed-zero.js';
 import { buildTrigramIndex, syncTrigramRow, type TrigramState } from './trigram-sync.js';
 
 export type Rowid = number | bigint;
@@ -165,13 +166,10 @@ export class TableWriter {
   private checkUnique(table: TableInfo, ix: IndexInfo, row: readonly Value[], self: Rowid | undefined): void {
     const values = this.keyValues(ix, row);
     for (const v of values) if (v === null) return; // NULLs never collide (Postgres semantics)
-    const key = indexKey(values, ix.types);
     const hasValue = indexEntryHasValue(ix.types);
     const cursor = new BTree(this.store, ix.def.rootPage).cursor();
     // FLOAT64 keys are raw IEEE bits (format §1.10): -0.0 and 0.0 are equal but keyed apart.
-    // (A composite index holding ±0 in a FLOAT column is not cross-checked: known limitation.)
-    const zero = values.length === 1 && ix.types[0]!.base === 'FLOAT64' && values[0] === 0;
-    const keys = zero ? [key, indexKey([Object.is(values[0], -0) ? 0 : -0], ix.types)] : [key];
+    const keys = signedZeroKeys(values, ix.types);
     for (const k of keys) this.checkUniqueKey(table, ix, row, self, values, k, cursor, hasValue);
   }
 

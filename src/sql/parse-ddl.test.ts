@@ -139,7 +139,7 @@ const CASES: [string, Statement][] = [
     function: id('decentdb_exec_sql'), args: ['UPDATE users SET score = score + 1.0 WHERE id = 1'],
   }],
   ["CREATE TRIGGER tr INSTEAD OF INSERT OR DELETE ON v EXECUTE PROCEDURE decentdb_exec_sql('DELETE FROM t')", {
-    kind: 'createTrigger', name: id('tr'), timing: 'instead of', events: ['insert', 'delete'], table: id('v'), forEachRow: true,
+    kind: 'createTrigger', name: id('tr'), timing: 'instead of', events: ['insert', 'delete'], table: id('v'), forEachRow: false,
     function: id('decentdb_exec_sql'), args: ['DELETE FROM t'],
   }],
   ['DROP TRIGGER IF EXISTS tr ON users', { kind: 'dropTrigger', name: id('tr'), table: id('users'), ifExists: true }],

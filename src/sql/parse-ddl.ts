@@ -307,11 +307,14 @@ function parseCreateTrigger(p: TokenStream): CreateTriggerStmt {
   } while (p.acceptWord('or'));
   p.expectWord('on');
   const table = p.objectName();
-  let forEachRow = true;
+  // Postgres defaults to FOR EACH STATEMENT when the clause is omitted.
+  let forEachRow = false;
   if (p.acceptWord('for')) {
     p.acceptWord('each');
-    if (p.acceptWord('statement')) forEachRow = false;
-    else p.expectWord('row');
+    if (!p.acceptWord('statement')) {
+      p.expectWord('row');
+      forEachRow = true;
+    }
   }
   if (p.isWord('when')) throw p.errorAt(p.peek(), 'trigger WHEN conditions are not supported');
   p.expectWord('execute');
