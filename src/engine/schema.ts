@@ -82,6 +82,8 @@ export class Schema {
   structure: object = {};
   /** Row counts as last stored in `stats:table` records (lower-cased table name → count). */
   readonly storedRowCounts = new Map<string, number>();
+  /** Index statistics as last stored in `stats:index` records (lower-cased index name). */
+  readonly storedIndexStats = new Map<string, { entryCount: U64 | number; distinctKeyCount: U64 | number }>();
 
   constructor(
     /** Root page of the catalog tree. */
@@ -117,12 +119,12 @@ export class Schema {
         case 'tableStats':
           tableStats.set(entry.stats.name.toLowerCase(), entry.stats.rowCount);
           break;
-        case 'indexStats':
-          schema.indexStats.set(entry.stats.name.toLowerCase(), {
-            entryCount: entry.stats.entryCount,
-            distinctKeyCount: entry.stats.distinctKeyCount,
-          });
+        case 'indexStats': {
+          const stats = { entryCount: entry.stats.entryCount, distinctKeyCount: entry.stats.distinctKeyCount };
+          schema.indexStats.set(entry.stats.name.toLowerCase(), stats);
+          schema.storedIndexStats.set(entry.stats.name.toLowerCase(), stats);
           break;
+        }
         case 'unknown':
           break;
       }
@@ -171,6 +173,7 @@ export class Schema {
     s.viewTriggers.push(...this.viewTriggers);
     for (const [k, v] of this.indexStats) s.indexStats.set(k, v);
     for (const [k, v] of this.storedRowCounts) s.storedRowCounts.set(k, v);
+    for (const [k, v] of this.storedIndexStats) s.storedIndexStats.set(k, v);
     return s;
   }
 
@@ -187,6 +190,7 @@ export class Schema {
     }
     for (const [k, v] of copy.indexStats) this.indexStats.set(k, v);
     for (const [k, v] of copy.storedRowCounts) this.storedRowCounts.set(k, v);
+    for (const [k, v] of copy.storedIndexStats) this.storedIndexStats.set(k, v);
   }
 
   /**
@@ -203,12 +207,20 @@ export class Schema {
       this.storedRowCounts.set(k, t.rowCount);
       written++;
     }
+    // Distinct-key counts measured at index builds, so the planner has them after a reopen.
+    for (const [k, v] of this.indexStats) {
+      if (!this.indexes.has(k) || this.storedIndexStats.get(k) === v) continue;
+      catalog.put({ kind: 'indexStats', stats: { name: k, entryCount: v.entryCount, distinctKeyCount: v.distinctKeyCount } });
+      this.storedIndexStats.set(k, v);
+      written++;
+    }
     return written;
   }
 
   /** True when some table's row count differs from its stored `stats:table` record. */
   get rowCountsStale(): boolean {
     for (const [k, t] of this.tables) if (t.rowCount === undefined || this.storedRowCounts.get(k) !== t.rowCount) return true;
+    for (const [k, v] of this.indexStats) if (this.indexes.has(k) && this.storedIndexStats.get(k) !== v) return true;
     return false;
   }
 
