@@ -122,24 +122,8 @@ export class Statement {
   }
 
   /** Streams rows; a read snapshot is held until the iterator finishes or is returned. */
-  *iterate(params: readonly unknown[] = [], rowMode: RowMode = 'object'): Generator<Row, void, undefined> {
-    const ex = this.execute(params);
-    if (ex.cursor === null) return;
-    try {
-      for (;;) {
-        let row: Value[] | undefined;
-        if (!this.ctx.isOpen()) throw new DecentDBError('ERR_TRANSACTION', 'the database is closed');
-        try {
-          row = ex.cursor.next();
-        } catch (e) {
-          throw toDecentDBError(e);
-        }
-        if (row === undefined) return;
-        yield shape(row, ex.columns, rowMode);
-      }
-    } finally {
-      ex.cursor.close();
-    }
+  iterate(params: readonly unknown[] = [], rowMode: RowMode = 'object'): Generator<Row, void, undefined> {
+    return this.stream(params, (row, columns) => shape(row, columns, rowMode));
   }
 
   /**
@@ -171,7 +155,12 @@ export class Statement {
    * Streams rows as exact engine Values (as `raw` returns them, one fresh array per row); a
    * read snapshot is held until the iterator finishes or is returned. Columns: `rawColumns()`.
    */
-  *iterateRaw(params: readonly unknown[] = []): Generator<Value[], void, undefined> {
+  iterateRaw(params: readonly unknown[] = []): Generator<Value[], void, undefined> {
+    return this.stream(params, (row) => row.slice());
+  }
+
+  /** Runs the statement lazily and yields `map(row)` per row; closing the generator closes the cursor. */
+  private *stream<T>(params: readonly unknown[], map: (row: Value[], columns: Execution['columns']) => T): Generator<T, void, undefined> {
     const ex = this.execute(params);
     if (ex.cursor === null) return;
     try {
@@ -184,12 +173,13 @@ export class Statement {
           throw toDecentDBError(e);
         }
         if (row === undefined) return;
-        yield row.slice();
+        yield map(row, ex.columns);
       }
     } finally {
       ex.cursor.close();
     }
   }
+
 
   /**
    * Result columns, described without running the statement: a SELECT is planned, EXPLAIN has
