@@ -342,39 +342,31 @@ define(
   },
 );
 
-define(
-  ['round'],
-  true,
-  (t, n) => {
-    expect(n, t, (t.length === 1 && isNum(t[0])) || (t.length === 2 && (t[0]!.base === 'DECIMAL' || t[0]!.base === 'INT64') && t[1]!.base === 'INT64'));
-    if (t.length === 2) return DECIMAL;
-    return t[0]!.base === 'DECIMAL' ? DECIMAL : FLOAT64;
-  },
-  (a, types) => {
-    const v = a[0]!;
-    const digits = a.length > 1 ? toNum(a[1]!) : 0;
-    if (types[0]!.base === 'DECIMAL') return decRound(v as Decimal, digits);
-    if (a.length > 1) return decRound(new Decimal(BigInt(v as number | bigint), 0), digits);
-    return rint(toNum(v));
-  },
-);
+/**
+ * round and trunc share their typing (Postgres: numeric in → numeric out, float in → float out,
+ * an INT64 with digits → numeric) and differ only in the rounding step.
+ */
+function defineRounding(name: string, onDecimal: (d: Decimal, digits: number) => Decimal, onFloat: (x: number) => number): void {
+  define(
+    [name],
+    true,
+    (t, n) => {
+      expect(n, t, (t.length === 1 && isNum(t[0])) || (t.length === 2 && (t[0]!.base === 'DECIMAL' || t[0]!.base === 'INT64') && t[1]!.base === 'INT64'));
+      if (t.length === 2) return DECIMAL;
+      return t[0]!.base === 'DECIMAL' ? DECIMAL : FLOAT64;
+    },
+    (a, types) => {
+      const v = a[0]!;
+      const digits = a.length > 1 ? toNum(a[1]!) : 0;
+      if (types[0]!.base === 'DECIMAL') return onDecimal(v as Decimal, digits);
+      if (a.length > 1) return onDecimal(new Decimal(BigInt(v as number | bigint), 0), digits);
+      return onFloat(toNum(v));
+    },
+  );
+}
 
-define(
-  ['trunc'],
-  true,
-  (t, n) => {
-    expect(n, t, (t.length === 1 && isNum(t[0])) || (t.length === 2 && (t[0]!.base === 'DECIMAL' || t[0]!.base === 'INT64') && t[1]!.base === 'INT64'));
-    if (t.length === 2) return DECIMAL;
-    return t[0]!.base === 'DECIMAL' ? DECIMAL : FLOAT64;
-  },
-  (a, types) => {
-    const v = a[0]!;
-    const digits = a.length > 1 ? toNum(a[1]!) : 0;
-    if (types[0]!.base === 'DECIMAL') return decTrunc(v as Decimal, digits);
-    if (a.length > 1) return decTrunc(new Decimal(BigInt(v as number | bigint), 0), digits);
-    return Math.trunc(toNum(v));
-  },
-);
+defineRounding('round', decRound, rint);
+defineRounding('trunc', decTrunc, Math.trunc);
 
 for (const [names, up] of [
   [['ceil', 'ceiling'], true],
