@@ -14,6 +14,7 @@ import { CountScanOp, HashAggregateOp, countStarRoot } from './aggregate-op.js';
 import { HashJoinOp, IndexNestedLoopJoinOp, NestedLoopJoinOp } from './join-ops.js';
 import { DistinctOp, FilterOp, LimitOp, ProjectOp, SetOpOp, SubqueryScanOp, ValuesOp } from './operator.js';
 import type { Operator } from './operator.js';
+import { IncrementalSortOp } from './incremental-sort.js';
 import { ScanOp } from './scan-op.js';
 import { SortOp, TopNOp, WindowOp, makeComparator } from './sort-ops.js';
 
@@ -34,6 +35,7 @@ function nodeTypes(n: PlanNode): readonly SqlType[] | null {
     case 'filter':
     case 'limit':
     case 'sort':
+    case 'incrementalSort':
     case 'topN':
       return nodeTypes(n.input);
     default:
@@ -63,6 +65,8 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
       return new HashJoinOp(n.join, buildOperator(n.probe, env), buildOperator(n.build, env), n.probeKeys.map(c), n.buildKeys.map(c), n.keyTypes, compilePredicate(n.cond, env), n.buildSlots);
     case 'sort':
       return new SortOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), nodeTypes(n.input), env);
+    case 'incrementalSort':
+      return new IncrementalSortOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), n.groupSlot, n.groupType, nodeTypes(n.input), env);
     case 'topN':
       return new TopNOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), c(n.limit), n.offset === null ? null : c(n.offset), env);
     case 'aggregate': {

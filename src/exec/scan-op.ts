@@ -2,16 +2,18 @@
  * Table access: full scan of the table B+Tree, rowid seeks/ranges, secondary-index seeks and
  * ranges (entry value ends with the rowid u64 LE, format §1.10) followed by a rowid fetch, and
  * trigram candidates (keys ascending, lazy: LIMIT stops the intersection) or their fallback scan.
+ * Ordered walks (OrderedAccess, for ORDER BY) visit their key ranges in SQL order, give NULL
+ * rows their own pass and may build rows from index entries alone (covering).
  * Key ranges come from planner/key-ranges.ts at open time (parameters); since native keys are
  * lossy every row is rechecked against the Scan's full pushed-down filter.
  */
-import { readU64 } from '../util/index.js';
+import { readU64, utf8Decoder } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import { compareKeys } from '../btree/index.js';
 import type { BTreeCursor } from '../btree/index.js';
-import { compositeIndexKey, decodeFields, decodeRecord, keyToRowid } from '../record/index.js';
+import { compositeIndexKey, decodeFields, decodeIndexEntry, decodeRecord, keyToRowid } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
-import { keyRangesForInterval, keyRangesForValues, mergeKeyRanges } from '../planner/index.js';
+import { keyRangesForInterval, keyRangesForValues, mergeKeyRanges, orderedKeyRanges, rowidColumn } from '../planner/index.js';
 import type { KeyRange, PlanNode } from '../planner/index.js';
 import type { Compiled, Env } from './compile-expr.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
@@ -34,6 +36,19 @@ export class ScanOp implements Operator {
   private index: BTreeCursor | null = null;
   private ranges: KeyRange[] = [];
   private rangeIdx = 0;
+  /**
+   * Per range of an ordered index walk: 0 every row, 1 rows whose indexed column is not NULL,
+   * 2 only its NULL rows (NULLs share key 0, so they get their own pass, first or last).
+   */
+  private rangeModes: (0 | 1 | 2)[] = [];
+  /** Wide-row slot of the indexed column an ordered index walk checks for NULL. */
+  private readonly nullSlot: number;
+  /** Ordered TEXT/BLOB index walk building rows from the entries (OrderedAccess.covering). */
+  private readonly covering: boolean;
+  /** Slot of the integer-PK column when a covering walk must fill it, else -1. */
+  private readonly rowidSlot: number;
+  /** Ordered walk of a TEXT/BLOB index, whose entries carry the value (NULL: none). */
+  private readonly valueEntries: boolean;
   private started = false;
   private arg: readonly Value[] = [];
   private readonly trigramArgs: TrigramArgs | null;
@@ -54,8 +69,14 @@ export class ScanOp implements Operator {
     this.wantsRowid = node.columns.includes(n);
     const a = node.access;
     this.values = a.kind === 'rowidEq' || a.kind === 'indexEq' || a.kind === 'compositeEq' ? a.values.map((v) => compileExpr(v, env)) : [];
-    this.lo = (a.kind === 'rowidRange' || a.kind === 'indexRange') && a.lo !== null ? compileExpr(a.lo.value, env) : null;
-    this.hi = (a.kind === 'rowidRange' || a.kind === 'indexRange') && a.hi !== null ? compileExpr(a.hi.value, env) : null;
+    const ranged = a.kind === 'rowidRange' || a.kind === 'indexRange' || a.kind === 'rowidOrder' || a.kind === 'indexOrder';
+    this.lo = ranged && a.lo !== null ? compileExpr(a.lo.value, env) : null;
+    this.hi = ranged && a.hi !== null ? compileExpr(a.hi.value, env) : null;
+    this.nullSlot = a.kind === 'indexOrder' ? node.offset + a.column : -1;
+    this.covering = a.kind === 'indexOrder' && a.covering;
+    this.valueEntries = a.kind === 'indexOrder' && (a.type.base === 'TEXT' || a.type.base === 'BLOB');
+    const rid = rowidColumn(node.table);
+    this.rowidSlot = this.covering && rid >= 0 && node.columns.includes(rid) ? node.offset + rid : -1;
     this.trigramArgs = a.kind === 'trigram' ? compileTrigramArgs(a, env) : null;
   }
 
@@ -71,6 +92,7 @@ export class ScanOp implements Operator {
     this.started = false;
     this.rangeIdx = 0;
     this.candidates = null;
+    this.rangeModes = [];
     const a = this.node.access;
     switch (a.kind) {
       case 'full':
@@ -102,6 +124,27 @@ export class ScanOp implements Operator {
         this.ranges = this.bounded(a.type);
         this.index = ctx.openCursor(a.index.rootPage);
         return;
+      case 'rowidOrder':
+        this.ranges = this.bounded(INT64, true);
+        this.index = null;
+        return;
+      case 'indexOrder': {
+        this.ranges = this.bounded(a.type, true);
+        this.rangeModes = this.ranges.map(() => 1);
+        if (a.lo === null && a.hi === null) {
+          // Bounded walks never need NULL rows: no comparison with NULL holds.
+          const nulls: KeyRange = { lo: 0, hi: 0 };
+          if (a.nullsFirst) {
+            this.ranges.unshift(nulls);
+            this.rangeModes.unshift(2);
+          } else {
+            this.ranges.push(nulls);
+            this.rangeModes.push(2);
+          }
+        }
+        this.index = ctx.openCursor(a.index.rootPage);
+        return;
+      }
       case 'compositeEq': {
         const vals = this.values.map((f) => f(arg));
         this.ranges = [];
@@ -115,10 +158,11 @@ export class ScanOp implements Operator {
     }
   }
 
-  private bounded(type: SqlType): KeyRange[] {
+  /** Key ranges of the access bounds; `ordered`: in SQL order rather than key order. */
+  private bounded(type: SqlType, ordered = false): KeyRange[] {
     const lo = this.lo === null ? undefined : this.lo(this.arg);
     const hi = this.hi === null ? undefined : this.hi(this.arg);
-    return mergeKeyRanges(keyRangesForInterval(type, lo, hi));
+    return ordered ? orderedKeyRanges(type, lo, hi) : mergeKeyRanges(keyRangesForInterval(type, lo, hi));
   }
 
   next(): Value[] | undefined {
@@ -157,11 +201,25 @@ export class ScanOp implements Operator {
         counters.indexEntries++;
         const v = this.index.value();
         const rowid: U64 = readU64(v, v.length - 8);
+        const key = this.index.key;
+        const nonZero = key !== 0 && key !== 0n;
+        // A TEXT/BLOB entry without value bytes is a NULL (a value has at least its length).
+        const knownNull = this.valueEntries && v.length === 8;
+        if (knownNull && this.rangeModes[this.rangeIdx] === 1) continue;
+        if (this.covering && (nonZero || knownNull)) {
+          // The entry alone gives the row (see OrderedAccess.covering).
+          const row = this.coveredRow(key, v, rowid, knownNull);
+          if (this.filter === null || this.filter(row)) return row;
+          counters.rechecksFailed++;
+          continue;
+        }
         if (!table.seek(rowid) || compareKeys(table.key, rowid) !== 0) continue;
         bytes = table.value();
       } else bytes = table.value();
       counters.rowsRead++;
       const row = this.decode(bytes);
+      const mode = this.rangeModes.length === 0 ? 0 : this.rangeModes[this.rangeIdx]!;
+      if (mode !== 0 && (row[this.nullSlot] === null) !== (mode === 2)) continue;
       if (this.filter === null || this.filter(row)) return row;
       counters.rechecksFailed++;
     }
@@ -178,6 +236,25 @@ export class ScanOp implements Operator {
       this.rangeIdx++;
       this.started = false;
     }
+  }
+
+  /** A row of only the indexed column and the rowid, from an index entry of key ≠ 0 or a NULL. */
+  private coveredRow(key: U64, entry: Uint8Array, rowidKey: U64, isNull: boolean): Value[] {
+    const a = this.node.access as Extract<ScanNode['access'], { kind: 'indexOrder' }>;
+    const off = this.node.offset;
+    const out: Value[] = new Array<Value>(this.node.width).fill(null);
+    const base = a.type.base;
+    if (isNull) out[off + a.column] = null;
+    else if (base === 'INT64') out[off + a.column] = keyToRowid(key);
+    else if (base === 'BOOL') out[off + a.column] = true;
+    else {
+      const bytes = decodeIndexEntry(entry, true).value!;
+      out[off + a.column] = base === 'TEXT' ? utf8Decoder.decode(bytes) : bytes;
+    }
+    const rowid = keyToRowid(rowidKey);
+    if (this.rowidSlot >= 0) out[this.rowidSlot] = rowid;
+    if (this.wantsRowid) out[off + this.node.table.columns.length] = rowid;
+    return out;
   }
 
   private decode(bytes: Uint8Array): Value[] {

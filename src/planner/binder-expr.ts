@@ -14,7 +14,7 @@ import { DecentDBError } from '../util/index.js';
 import { aggregateResultType, castKind, castValue, commonType, isAggregateName, lookupFunction, parseDecimal, pgTypeName, resultType } from '../types/index.js';
 import { formatExpr } from './expr-format.js';
 import type { AggCall, PhysicalPlan } from './plan.js';
-import { BOOL, INT64, TEXT, forEachChild } from './bound-expr.js';
+import { BOOL, INT64, TEXT, collectSlots, forEachChild, mapColumns } from './bound-expr.js';
 import type { BExpr, BSubquery } from './bound-expr.js';
 import type { BindContext, Scope } from './scope.js';
 
@@ -124,13 +124,16 @@ export function resolveColumn(table: string | null, name: string, env: ExprEnv, 
   while (scope !== null) {
     const hit = lookupIn(scope, table, name, env, node);
     if (hit !== null) {
-      if (scope === env.scope) return { kind: 'col', slot: hit.slot, type: hit.type, name: hit.name };
+      if (scope === env.scope) return hit;
+      // A correlated reference: every slot it reads (a merged USING column may read two).
+      const level = scope.level;
+      const slots = collectSlots(hit, new Set());
       for (let s: Scope | null = env.scope; s !== null && s !== scope; s = s.parent) {
-        let set = s.refs.outer.get(scope.level);
-        if (set === undefined) s.refs.outer.set(scope.level, (set = new Set()));
-        set.add(hit.slot);
+        let set = s.refs.outer.get(level);
+        if (set === undefined) s.refs.outer.set(level, (set = new Set()));
+        for (const x of slots) set.add(x);
       }
-      return { kind: 'outer', level: scope.level, slot: hit.slot, type: hit.type, name: hit.name };
+      return mapColumns(hit, (c) => ({ kind: 'outer', level, slot: c.slot, type: c.type, name: c.name }));
     }
     scope = scope.parent;
   }
@@ -143,19 +146,20 @@ export function resolveColumn(table: string | null, name: string, env: ExprEnv, 
   throw env.ctx.error(`column "${name}" does not exist`, node);
 }
 
-function lookupIn(scope: Scope, table: string | null, name: string, env: ExprEnv, node: object): { slot: number; type: SqlType; name: string } | null {
+/** The expression a name means in `scope`: a column, or a merged USING column's expression. */
+function lookupIn(scope: Scope, table: string | null, name: string, env: ExprEnv, node: object): BExpr | null {
   if (table === null) {
-    const u = scope.using.get(name);
-    if (u !== undefined) return u;
+    const u = scope.usingColumn(name, () => env.ctx.error(`column reference "${name}" is ambiguous`, node));
+    if (u !== null) return u;
   }
-  let found: { slot: number; type: SqlType; name: string } | null = null;
+  let found: BExpr | null = null;
   for (const rel of scope.rels) {
     if (table !== null && rel.alias !== table) continue;
     for (let i = 0; i < rel.columns.length; i++) {
       const c = rel.columns[i]!;
       if (c.name.toLowerCase() !== name) continue;
       if (found !== null) throw env.ctx.error(`column reference "${name}" is ambiguous`, node);
-      found = { slot: rel.offset + i, type: c.type, name: scope.display(rel, c.name) };
+      found = { kind: 'col', slot: rel.offset + i, type: c.type, name: scope.display(rel, c.name) };
     }
   }
   return found;

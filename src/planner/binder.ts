@@ -15,6 +15,9 @@ import type { AggState, ExprEnv, WindowState } from './binder-expr.js';
 import { Scope } from './scope.js';
 import type { BindContext, BlockRefs, RelColumn } from './scope.js';
 import type { OutputColumn, PlanNode, SortKey } from './plan.js';
+import { bindUsing, starColumns } from './join-using.js';
+import { orderedBlock } from './order-by-index.js';
+import type { RowsWanted } from './order-by-index.js';
 import { collectPlanSlots, planFrom, pruneScans } from './planner.js';
 import type { FromTree } from './planner.js';
 import { rowidColumn } from './schema.js';
@@ -179,42 +182,19 @@ function bindFrom(item: FromItem, scope: Scope, ctx: BindContext): FromTree {
       return derived(item.query, item.alias.name.toLowerCase(), item.columns.map((c) => c.name), scope, ctx, item);
     }
     case 'join': {
+      const firstRel = scope.rels.length;
       const left = bindFrom(item.left, scope, ctx);
       const leftRels = scope.rels.length;
       const right = bindFrom(item.right, scope, ctx);
       const env = makeEnv(scope, ctx, null, null, 'JOIN conditions');
-      let on: BExpr | null = null;
-      if (item.on !== null) on = coerce(bindExpr(item.on, env), BOOL, env, item.on);
-      else if (item.using !== null) {
-        const parts: BExpr[] = [];
-        for (const u of item.using) {
-          const name = u.name.toLowerCase();
-          const l = findIn(scope, 0, leftRels, name, ctx, u);
-          const r = findIn(scope, leftRels, scope.rels.length, name, ctx, u);
-          const t = commonType(l.type, r.type);
-          parts.push({ kind: 'compare', op: '=', left: coerce(l, t, env, u), right: coerce(r, t, env, u), cmpType: t, type: BOOL });
-          const rightRel = scope.rels.find((rel) => r.slot >= rel.offset && r.slot < rel.offset + rel.columns.length)!;
-          rightRel.hidden.add(name);
-          scope.using.set(name, { slot: item.type === 'right' ? r.slot : l.slot, type: l.type, name: l.name });
-        }
-        on = parts.length === 1 ? parts[0]! : { kind: 'and', args: parts, type: BOOL };
+      if (item.on !== null) return { kind: 'join', join: item.type, left, right, on: coerce(bindExpr(item.on, env), BOOL, env, item.on) };
+      if (item.using !== null) {
+        const { on, using } = bindUsing(item, left, right, [firstRel, leftRels], scope, env, ctx);
+        return { kind: 'join', join: item.type, left, right, on, using };
       }
-      return { kind: 'join', join: item.type, left, right, on };
+      return { kind: 'join', join: item.type, left, right, on: null };
     }
   }
-}
-
-function findIn(scope: Scope, from: number, to: number, name: string, ctx: BindContext, node: object): Extract<BExpr, { kind: 'col' }> {
-  let hit: Extract<BExpr, { kind: 'col' }> | null = null;
-  for (let i = from; i < to; i++) {
-    const rel = scope.rels[i]!;
-    const c = rel.columns.findIndex((col) => col.name.toLowerCase() === name);
-    if (c < 0) continue;
-    if (hit !== null) throw ctx.error(`common column name "${name}" appears more than once in left table`, node);
-    hit = { kind: 'col', slot: rel.offset + c, type: rel.columns[c]!.type, name: scope.display(rel, rel.columns[c]!.name) };
-  }
-  if (hit === null) throw ctx.error(`column "${name}" specified in USING clause does not exist in ${from === 0 ? 'left' : 'right'} table`, node);
-  return hit;
 }
 
 function derived(query: SelectStmt, alias: string, names: readonly string[], scope: Scope, ctx: BindContext, node: object): FromTree {
@@ -277,12 +257,13 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
   for (const it of core.items) {
     if (it.kind === 'allColumns') {
       const t = it.table === null ? null : it.table.name.toLowerCase();
+      if (t === null) for (const tree of trees) items.push(...starColumns(tree, scope));
       let any = false;
       for (const rel of scope.rels) {
-        if (t !== null && rel.alias !== t) continue;
+        if (t === null || rel.alias !== t) continue;
         any = true;
         rel.columns.forEach((c, i) => {
-          if (rel.system.has(c.name) || (t === null && rel.hidden.has(c.name.toLowerCase()))) return;
+          if (rel.system.has(c.name)) return;
           items.push({ expr: { kind: 'col', slot: rel.offset + i, type: c.type, name: scope.display(rel, c.name) }, name: c.name });
         });
       }
@@ -389,7 +370,10 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
   const columns: OutputColumn[] = items.map((it) => ({ name: it.name, type: it.expr.type }));
   if (core.distinct) root = { kind: 'distinct', input: root, types: columns.map((c) => c.type) };
   const keys: SortKey[] = sortRefs.map((s) => ({ expr: { kind: 'col', slot: s.index, type: outExprs[s.index]!.type, name: s.index < items.length ? items[s.index]!.name : outExprs[s.index]!.kind === 'col' ? (outExprs[s.index] as { name: string }).name : exprLabel(outExprs[s.index]!) }, desc: s.desc, nullsFirst: s.nullsFirst }));
-  root = applySortLimit(root, keys, stmt, ctx, scope);
+  // ORDER BY served by rowid/index order (no Sort/TopN) where the key encoding allows it.
+  const served = keys.length > 0 && !isAgg && win.spec === null && !core.distinct ? orderedBlock(root, keys, ctx.schema, rowsWanted(stmt)) : null;
+  if (served !== null) root = served.root;
+  root = applySortLimit(root, keys, stmt, ctx, scope, served);
   if (hidden.length > 0) root = { kind: 'project', input: root, exprs: columns.map((c, i) => ({ kind: 'col', slot: i, type: c.type, name: c.name })) };
   mergeRefs(refs, scope.refs, level);
   return { root, columns };
@@ -424,12 +408,24 @@ function bindLimit(e: Expr | null, ctx: BindContext, scope: Scope, what: string)
   return coerce(bindExpr(e, env), INT64, env, e);
 }
 
-function applySortLimit(root: PlanNode, keys: readonly SortKey[], stmt: SelectStmt | null, ctx: BindContext, scope: Scope): PlanNode {
+/** LIMIT + OFFSET of a statement when literal (for the ordered-walk cost rule). */
+function rowsWanted(stmt: SelectStmt | null): RowsWanted {
+  const lit = (e: Expr | null): number | undefined => (e === null ? 0 : e.kind === 'integer' ? Number(e.value) : undefined);
+  const limit = lit(stmt?.limit ?? null);
+  const offset = lit(stmt?.offset ?? null);
+  return { limited: stmt !== null && stmt.limit !== null, count: limit === undefined || offset === undefined ? undefined : limit + offset };
+}
+
+/** `served`: the input already comes in key order (order-by-index.ts), by groups or exactly. */
+function applySortLimit(root: PlanNode, keys: readonly SortKey[], stmt: SelectStmt | null, ctx: BindContext, scope: Scope, served: { readonly groups: boolean } | null = null): PlanNode {
   if (stmt === null) return root;
   const limit = bindLimit(stmt.limit, ctx, scope, 'LIMIT');
   const offset = bindLimit(stmt.offset, ctx, scope, 'OFFSET');
-  if (keys.length > 0 && limit !== null) return { kind: 'topN', input: root, keys, limit, offset };
-  if (keys.length > 0) root = { kind: 'sort', input: root, keys };
+  if (served !== null) {
+    const lead = keys[0]!.expr as Extract<BExpr, { kind: 'col' }>;
+    if (served.groups) root = { kind: 'incrementalSort', input: root, keys, groupSlot: lead.slot, groupType: lead.type };
+  } else if (keys.length > 0 && limit !== null) return { kind: 'topN', input: root, keys, limit, offset };
+  else if (keys.length > 0) root = { kind: 'sort', input: root, keys };
   if (limit !== null || offset !== null) root = { kind: 'limit', input: root, limit, offset };
   return root;
 }

@@ -9,6 +9,7 @@ import type { BExpr, BSubquery } from './bound-expr.js';
 import { formatExpr } from './expr-format.js';
 import type { PhysicalPlan, PlanNode, SortKey, TrigramAccess } from './plan.js';
 import { describeTrigramPlan } from '../trigram/index.js';
+import { rowidColumn } from './schema.js';
 import type { TrigramPlan } from '../trigram/index.js';
 
 export interface ExplainOptions {
@@ -54,6 +55,10 @@ function scanLine(n: Extract<PlanNode, { kind: 'scan' }>): string {
       return `IndexSeek ${name} USING ${a.index.name} (${n.accessText})`;
     case 'indexRange':
       return `IndexRange ${name} USING ${a.index.name} (${n.accessText})`;
+    case 'rowidOrder':
+      return `OrderedRowidScan ${name} ORDER BY ${n.table.columns[rowidColumn(n.table)]?.name ?? 'rowid'}${n.accessText === '' ? '' : ` (${n.accessText})`}`;
+    case 'indexOrder':
+      return `${a.covering ? 'OrderedIndexOnlyScan' : 'OrderedIndexScan'} ${name} USING ${a.index.name} ORDER BY ${n.table.columns[a.column]!.name}${a.nullsFirst ? ' NULLS FIRST' : ''}${n.accessText === '' ? '' : ` (${n.accessText})`}`;
   }
 }
 
@@ -87,6 +92,8 @@ function describe(n: PlanNode, opts: ExplainOptions): { head: string[]; exprs: (
       };
     case 'sort':
       return { head: [`Sort: ${keys(n.keys)}`], exprs: n.keys.map((k) => k.expr), children: [n.input] };
+    case 'incrementalSort':
+      return { head: [`IncrementalSort: ${keys(n.keys)} (runs of equal index key)`], exprs: [], children: [n.input] };
     case 'topN':
       return { head: [`TopN ${formatExpr(n.limit)}${n.offset ? ` OFFSET ${formatExpr(n.offset)}` : ''}: ${keys(n.keys)}`], exprs: [], children: [n.input] };
     case 'aggregate':

@@ -129,3 +129,22 @@ export function keyRangesForValues(type: SqlType, values: readonly Value[]): Key
   }
   return mergeKeyRanges(out);
 }
+
+/**
+ * Key ranges of the interval [lo, hi] (undefined = open, inclusive as above) listed so that a
+ * forward walk meets the values in SQL ascending order. Only for types whose keys are monotone
+ * in SQL order per range (see order-by-index.ts): INT64 (negatives' range first, then the
+ * non-negatives'), BOOL, TEXT/BLOB/UUID prefixes. NULL rows share key 0 with other values; the
+ * caller places them.
+ */
+export function orderedKeyRanges(type: SqlType, lo: Value | undefined, hi: Value | undefined): KeyRange[] {
+  if (lo === null || hi === null) return [];
+  if (type.base !== 'INT64') return keyRangesForInterval(type, lo, hi);
+  const l = lo === undefined ? INT64_MIN : toBig(lo);
+  const h = hi === undefined ? INT64_MAX : toBig(hi);
+  if (l === null || h === null || l > h) return l === null || h === null ? orderedKeyRanges(type, undefined, undefined) : [];
+  const out: KeyRange[] = [];
+  if (l < 0n) out.push({ lo: rowidToKey(l), hi: rowidToKey(h < 0n ? h : -1n) });
+  if (h >= 0n) out.push({ lo: u64(l < 0n ? 0n : l), hi: u64(h) });
+  return out;
+}

@@ -23,7 +23,36 @@ export type Access =
    * pattern, asks the index for a plan and reads its candidates, or scans when the index is not
    * usable for that pattern (too short, too common, NULL, parameter of another type).
    */
-  | TrigramAccess;
+  | TrigramAccess
+  | OrderedAccess;
+
+/**
+ * A walk that yields rows in SQL ascending order of one column (ORDER BY served without a full
+ * sort, order-by-index.ts): `rowidOrder` walks the table tree (negative rowids' key range
+ * first), `indexOrder` a single-column btree index over all rows (no partial index), placing the
+ * NULL rows (key 0, shared with 0 / '' / false) first or last by a separate pass over key 0.
+ * TEXT/BLOB/UUID keys are 8-byte prefixes: rows then come in prefix order only, and an
+ * IncrementalSort above sorts each run of equal keys. Bounds narrow the walk as in ranges.
+ */
+export type OrderedAccess =
+  | { readonly kind: 'rowidOrder'; readonly lo: Bound | null; readonly hi: Bound | null }
+  | {
+      readonly kind: 'indexOrder';
+      readonly index: IndexDef;
+      readonly type: SqlType;
+      /** Table column the index covers (its NULL rows are placed by a separate pass). */
+      readonly column: number;
+      readonly nullsFirst: boolean;
+      readonly lo: Bound | null;
+      readonly hi: Bound | null;
+      /**
+       * The query reads only the indexed column and the rowid: rows are built from the index
+       * entries without reading the table (TEXT/BLOB entries carry the full value, format
+       * §1.10; INT64 keys are the value, BOOL key 1 is true), except entries of key 0 (shared
+       * by NULL with 0, false, '' and empty blobs), which are fetched.
+       */
+      readonly covering: boolean;
+    };
 
 /** `column [I]LIKE pattern [ESCAPE e]` served by a trigram index (see Access). */
 export interface TrigramAccess {
@@ -96,6 +125,11 @@ export type PlanNode =
       readonly probeSlots: readonly number[];
     }
   | { readonly kind: 'sort'; readonly input: PlanNode; readonly keys: readonly SortKey[] }
+  /**
+   * Input arrives ordered by the index key of slot `groupSlot` (a prefix of the sort order, see
+   * OrderedAccess); each run of rows with an equal key is sorted by `keys` and emitted.
+   */
+  | { readonly kind: 'incrementalSort'; readonly input: PlanNode; readonly keys: readonly SortKey[]; readonly groupSlot: number; readonly groupType: SqlType }
   | { readonly kind: 'topN'; readonly input: PlanNode; readonly keys: readonly SortKey[]; readonly limit: BExpr; readonly offset: BExpr | null }
   | { readonly kind: 'aggregate'; readonly input: PlanNode; readonly groups: readonly BExpr[]; readonly aggs: readonly AggCall[] }
   | { readonly kind: 'distinct'; readonly input: PlanNode; readonly types: readonly SqlType[] }

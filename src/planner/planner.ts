@@ -14,7 +14,7 @@ import type { BExpr } from './bound-expr.js';
 import { chooseAccess, filteredRows } from './access-path.js';
 import type { AccessChoice } from './access-path.js';
 import type { JoinKind, PlanNode, OutputColumn } from './plan.js';
-import type { BindContext, RelBinding, Scope } from './scope.js';
+import type { BindContext, RelBinding, Scope, UsingColumn } from './scope.js';
 import { rowidColumn } from './schema.js';
 
 export const DP_MAX_RELATIONS = 8;
@@ -30,7 +30,15 @@ function slotsOf(e: BExpr): ReadonlySet<number> {
 
 export type FromTree =
   | { readonly kind: 'leaf'; readonly rel: RelBinding; readonly source: { readonly kind: 'table'; readonly table: TableDef } | { readonly kind: 'derived'; readonly root: PlanNode; readonly columns: readonly OutputColumn[] } }
-  | { readonly kind: 'join'; readonly join: JoinType; readonly left: FromTree; readonly right: FromTree; readonly on: BExpr | null };
+  | {
+      readonly kind: 'join';
+      readonly join: JoinType;
+      readonly left: FromTree;
+      readonly right: FromTree;
+      readonly on: BExpr | null;
+      /** Merged columns of JOIN … USING (binder only; the planner joins on `on`). */
+      readonly using?: readonly UsingColumn[];
+    };
 
 /** A unit of the join graph: one relation, or an outer join planned as a whole. */
 interface Item {
@@ -407,7 +415,7 @@ export function collectPlanSlots(n: PlanNode, out: Set<number>): Set<number> {
       add(n.filter);
       const a = n.access;
       if (a.kind === 'rowidEq' || a.kind === 'indexEq' || a.kind === 'compositeEq') a.values.forEach(add);
-      if (a.kind === 'rowidRange' || a.kind === 'indexRange') {
+      if (a.kind === 'rowidRange' || a.kind === 'indexRange' || a.kind === 'rowidOrder' || a.kind === 'indexOrder') {
         add(a.lo?.value ?? null);
         add(a.hi?.value ?? null);
       }

@@ -8,6 +8,7 @@ import type { DecentDBError } from '../util/index.js';
 import { positionOf, sqlErrorAt } from '../sql/index.js';
 import type { SqlType } from '../record/index.js';
 import type { Schema } from './schema.js';
+import type { BExpr } from './bound-expr.js';
 import type { SelectStmt } from '../sql/index.js';
 
 export interface RelColumn {
@@ -20,10 +21,21 @@ export interface RelBinding {
   readonly alias: string;
   readonly columns: readonly RelColumn[];
   readonly offset: number;
-  /** Columns hidden from an unqualified `*` (right side of JOIN … USING). */
-  readonly hidden: Set<string>;
   /** System columns (a table's `ctid`), never part of any `*`. */
   readonly system: Set<string>;
+}
+
+/** One merged column of JOIN … USING (join-using.ts). */
+export interface UsingColumn {
+  /** Lowercased name (lookup key). */
+  readonly key: string;
+  /** Output name (the left column's). */
+  readonly name: string;
+  /** The left column, the right one (RIGHT JOIN) or COALESCE of both (FULL), in `type`. */
+  readonly expr: BExpr;
+  readonly type: SqlType;
+  /** Relations (indexes into Scope.rels, [first, end)) the join covers. */
+  readonly rels: readonly [number, number];
 }
 
 /** Per-block record of which outer levels (and which of their slots) the block reads. */
@@ -34,8 +46,8 @@ export interface BlockRefs {
 export class Scope {
   readonly rels: RelBinding[] = [];
   width = 0;
-  /** Merged USING columns: an unqualified name resolves here first. */
-  readonly using = new Map<string, { slot: number; type: SqlType; name: string }>();
+  /** Merged USING columns by name (join-using.ts), inner joins' before outer ones'. */
+  readonly using = new Map<string, UsingColumn[]>();
   readonly refs: BlockRefs = { outer: new Map() };
 
   constructor(
@@ -45,10 +57,29 @@ export class Scope {
 
   addRel(alias: string, columns: readonly RelColumn[], pos: object | null, ctx: BindContext): RelBinding {
     for (const r of this.rels) if (r.alias === alias) throw ctx.error(`table name "${alias}" specified more than once`, pos);
-    const rel: RelBinding = { alias, columns, offset: this.width, hidden: new Set(), system: new Set() };
+    const rel: RelBinding = { alias, columns, offset: this.width, system: new Set() };
     this.rels.push(rel);
     this.width += columns.length;
     return rel;
+  }
+
+  /**
+   * What an unqualified `name` means among the merged USING columns: the outermost merged
+   * column's expression, or null when none has that name. Ambiguous (as two plain columns are)
+   * when another outermost merged column, or a relation outside them, also has the name.
+   */
+  usingColumn(name: string, ambiguous: () => DecentDBError): BExpr | null {
+    const merged = this.using.get(name);
+    if (merged === undefined) return null;
+    const within = (u: UsingColumn, o: UsingColumn): boolean => o.rels[0] <= u.rels[0] && u.rels[1] <= o.rels[1];
+    const top = merged.filter((u) => !merged.some((o) => o !== u && within(u, o)));
+    let hits = top.length;
+    this.rels.forEach((rel, i) => {
+      if (top.some((u) => u.rels[0] <= i && i < u.rels[1])) return;
+      if (rel.columns.some((c) => c.name.toLowerCase() === name && !rel.system.has(c.name))) hits++;
+    });
+    if (hits > 1) throw ambiguous();
+    return top[0]!.expr;
   }
 
   /** Display name for EXPLAIN: qualified when the block has several relations. */
