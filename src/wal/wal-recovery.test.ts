@@ -141,6 +141,38 @@ describe('WAL recovery', () => {
     p.close();
   });
 
+  it('verifies a WAL of several read chunks, frames straddling chunk ends included', () => {
+    // 40 commits of 64 pages (~2.7 MB): recovery reads 1 MiB chunks, so frames cross chunk ends.
+    const vfs = new MemoryVfs();
+    const pager = openPager(vfs, 'a.ddb', { pageSize: PAGE, checkpointOnClose: false, checkpointThresholdBytes: Number.MAX_SAFE_INTEGER });
+    const span = 64 * FRAME + COMMIT_FRAME_SIZE;
+    for (let t = 1; t <= 40; t++) {
+      const w = pager.beginWrite();
+      while (w.pageCount < 65) w.allocate();
+      for (let pg = 2; pg <= 65; pg++) stamp(w, pg, t);
+      w.commit();
+    }
+    pager.close();
+    const wal = vfs.snapshot('a.ddb-wal')!;
+    // Growth to 65 pages happens in commit 1, which also writes page 1 (the header): skip it.
+    const first = wal.length - 39 * span;
+    expect(wal.length).toBeGreaterThan(2 << 20);
+    const whole = open(vfs);
+    expect(tag2(whole)).toBe(40);
+    whole.close();
+
+    const mib = 1 << 20;
+    const damaged = wal.slice();
+    // Payload of the frame at [1047597, 1048634), which straddles the first chunk end (32 + 1 MiB).
+    damaged[mib + 1] = damaged[mib + 1]! ^ 0x40;
+    putWal(vfs, damaged);
+    const warnings: PagerWarning[] = [];
+    const p = open(vfs, warnings);
+    expect(tag2(p)).toBe(1 + Math.floor((mib + 1 - first) / span)); // commits wholly before it
+    expect(warnings).toEqual([expect.objectContaining({ kind: 'wal-recovery' })]);
+    p.close();
+  });
+
   it.each([
     ['end offset beyond the file', 5000, /beyond the file size/],
     ['end offset inside the header', -1, /inside the header/],

@@ -36,7 +36,12 @@ export interface RecoveryResult {
 const walCorrupt = (path: string, what: string): DecentDBError =>
   new DecentDBError('ERR_CORRUPTION', `WAL ${path}: ${what}`, { path });
 
-const CHUNK = 4 << 20;
+/**
+ * Read size. Recovery reads the WAL front to back and checksums each chunk where it was read.
+ * From a cold cache the kernel's readahead fetches ahead while a chunk is checksummed; 1 MiB
+ * chunks overlapped best in measurement (256 KiB alike, 4 MiB a little worse, 16 MiB clearly).
+ */
+const CHUNK = 1 << 20;
 
 export function recoverWal(file: VfsFile, path: string, pageSize: number, index: WalIndex): RecoveryResult {
   const fileSize = file.size();
