@@ -5,7 +5,8 @@
  * in Node and imported, one-row query round trip through the Comlink proxy, and autocommit
  * INSERT latency per durability mode. browser-sqlite.bench.ts measures SQLite WASM the same way.
  * The size is also broken down per layer from the worker's (hidden) sourcemap: minified bytes and
- * marginal gzip bytes (how much smaller the gzip gets without that layer). `--size-only` stops there.
+ * marginal gzip bytes (how much smaller the gzip gets without that layer). `--size-only` stops there;
+ * `--by-file worker` (or `src/engine`, …) also lists that layer's files.
  */
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,11 +71,17 @@ function sourceOfEachChar(code: string, mappings: string): Int32Array {
   return owner;
 }
 
-/** Per layer (src/<layer>, worker, or npm package): minified bytes and marginal gzip -9 bytes. */
-function layerBreakdown(file: string): string[] {
+/**
+ * Per layer (src/<layer>, worker, or npm package): minified bytes and marginal gzip -9 bytes.
+ * With `byFile` (a layer name, e.g. `worker`), that layer's sources are listed file by file.
+ */
+function layerBreakdown(file: string, byFile?: string): string[] {
   const code = readFileSync(file, 'utf8');
   const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[]; mappings: string };
-  const layerOf = (s: string): string => /(src\/[^/]+|worker|fflate|comlink|idb)\//.exec(s)?.[1] ?? 'other';
+  const layerOf = (s: string): string => {
+    const layer = /(src\/[^/]+|worker|fflate|comlink|idb)\//.exec(s)?.[1] ?? 'other';
+    return layer === byFile ? s.slice(s.lastIndexOf(`${byFile}/`)) : layer;
+  };
   const sourceLayer = map.sources.map(layerOf);
   const owner = sourceOfEachChar(code, map.mappings);
   const layers = new Map<string, number[]>();
@@ -161,6 +168,8 @@ async function main(): Promise<void> {
     if (file.includes('worker-main')) {
       workerKiB += kib;
       log(`worker by layer (minified / marginal gzip -9): ${layerBreakdown(file).join(', ')}`);
+      const byFile = flagValue(args.rest, 'by-file');
+      if (byFile !== undefined) log(`worker, ${byFile} by file: ${layerBreakdown(file, byFile).filter((r) => r.startsWith(`${byFile}/`)).join(', ')}`);
     }
     breakdown.push(`${relative(outDir, file)} ${(bytes.length / 1000).toFixed(1)} K min, ${kib.toFixed(1)} KiB gz`);
   }

@@ -39,3 +39,6 @@ export const values = async (page: Page): Promise<string[]> =>
   (await ok<unknown[][]>(page, 'query', 'SELECT v FROM t ORDER BY id', [], 'array')).map((r) => String(r[0]));
 
 export const insert = (v: string): string => `INSERT INTO t (v) VALUES ('${v.replace(/'/g, "''")}')`;
+
+/** Row `id` of the export-stream test's table (the page generates them, Node checks them). */
+export const streamRow = (id: number): string => `row ${id} ${'abcdefghij'.repeat(3 + (id % 7))}`;

@@ -1,14 +1,15 @@
 /**
  * One tab against the real engine in the real worker (worker-main.ts), served by Vite, in
  * Chromium: SQL round trips, reload, transactions, prepared statements, IndexedDB mode, the
- * quota path, and export → Node `Database.open` → import. Many tabs: tabs.e2e.test.ts.
+ * quota path, export → Node `Database.open` → import, and exportStream() from a follower tab
+ * while the owner writes. Many tabs: tabs.e2e.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../src/index.js';
-import { CREATE_T, dbName, insert, ok, run, tab, values } from './db-driver.js';
+import { CREATE_T, dbName, insert, ok, run, streamRow, tab, values } from './db-driver.js';
 import { startE2e } from './harness.js';
 import type { E2eEnv } from './harness.js';
 
@@ -188,6 +189,81 @@ describe('export and import', () => {
       rmSync(dir, { recursive: true, force: true });
       await page.close();
     }
+  });
+
+  it('streams a multi-MiB snapshot to a follower tab while the owner rewrites, checkpoints and writes; Node reads it unchanged', async () => {
+    const ROWS = 100_000;
+    const name = dbName('stream');
+    const owner = await tab(env, name);
+    await ok(owner, 'exec', CREATE_T);
+    await ok(owner, 'fill', ROWS);
+    const follower = await tab(env, name);
+    expect(await ok(follower, 'status')).toMatchObject({ isOwner: false });
+    const SUMMARY = 'SELECT COUNT(*) AS n, SUM(id) AS ids, MIN(v) AS lo, MAX(v) AS hi FROM t';
+    const before = await ok(follower, 'query', SUMMARY);
+    const chunkBytes = 256 * 1024;
+    expect(await ok(follower, 'exportStreamOpen', chunkBytes)).toEqual({ firstChunkBytes: chunkBytes });
+    // The snapshot is fixed; without it this checkpoint would copy the changes into the file mid-stream.
+    await ok(owner, 'exec', "UPDATE t SET v = 'changed' WHERE id <= 5000");
+    await ok(owner, 'exec', 'DELETE FROM t WHERE id % 7 = 0');
+    await ok(owner, 'checkpoint');
+    const [rest, loop] = await Promise.all([
+      ok<{ chunks: number; maxChunkBytes: number; bytes: number; base64: string }>(follower, 'exportStreamRest'),
+      ok<{ acked: number }>(owner, 'writeLoop', 'w', 100),
+    ]);
+    expect(loop.acked).toBe(100);
+    expect(rest.bytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(rest.maxChunkBytes).toBe(chunkBytes);
+    expect(rest.chunks).toBe(Math.ceil(rest.bytes / chunkBytes));
+    process.stdout.write(`[measure] exportStream: ${rest.bytes} B in ${rest.chunks} chunks of ${chunkBytes} B, follower tab, 104 concurrent owner writes\n`);
+    const dir = mkdtempSync(join(tmpdir(), 'decentdb-stream-'));
+    try {
+      const file = join(dir, 'stream.ddb');
+      writeFileSync(file, Buffer.from(rest.base64, 'base64'));
+      const db = Database.open(file);
+      try {
+        expect(db.query(SUMMARY)).toEqual(before);
+        const rows = db.query('SELECT id, v FROM t ORDER BY id', [], { rowMode: 'array' }) as unknown[][];
+        expect(rows.length).toBe(ROWS);
+        const wrong = rows.filter((r, i) => r[0] !== i + 1 || r[1] !== streamRow(i + 1));
+        expect(wrong.slice(0, 3)).toEqual([]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The browser kept every write made during the stream.
+    const deleted = Math.floor(ROWS / 7);
+    expect(await ok(follower, 'query', "SELECT COUNT(*) AS n FROM t WHERE v = 'changed' OR v LIKE 'w%'")).toEqual([{ n: 5000 - Math.floor(5000 / 7) + 100 }]);
+    expect(await ok(owner, 'query', 'SELECT COUNT(*) AS n FROM t')).toEqual([{ n: ROWS - deleted + 100 }]);
+    await follower.close();
+    await owner.close();
+  });
+
+  it('releases a stream\'s snapshot when it is cancelled (a second stream meanwhile is ERR_BROWSER_EXPORT_BUSY)', async () => {
+    const page = await tab(env, dbName('stream-cancel'));
+    await ok(page, 'exec', CREATE_T);
+    await ok(page, 'fill', 2000);
+    await ok(page, 'exportStreamOpen', 8192);
+    await ok(page, 'exec', insert('after-first'));
+    // The open stream's snapshot keeps that commit in the WAL, so a new stream cannot start.
+    const busy = await run(page, 'exportStreamOpen', 8192);
+    expect(busy.ok ? 'ok' : [busy.code, busy.details]).toEqual(['ERR_BROWSER_EXPORT_BUSY', { retryable: true }]);
+    await ok(page, 'exportStreamCancel');
+    await ok(page, 'exportStreamOpen', 8192);
+    const rest = await ok<{ base64: string }>(page, 'exportStreamRest');
+    const dir = mkdtempSync(join(tmpdir(), 'decentdb-cancel-'));
+    try {
+      const file = join(dir, 'x.ddb');
+      writeFileSync(file, Buffer.from(rest.base64, 'base64'));
+      const db = Database.open(file);
+      expect(db.query('SELECT COUNT(*) AS n, MAX(v) AS last FROM t WHERE id > 2000')).toEqual([{ n: 1, last: 'after-first' }]);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.close();
   });
 
   it('answers persist() and estimate()', async () => {

@@ -4,12 +4,17 @@
  * `decentdb/browser` through the exports map with NO Vite configuration; `vite build` must emit
  * the engine worker, stay inside the gzip budget, and the built app must run SQL in Chromium.
  * The dev server is checked with an installed-like copy (pre-bundled by Vite's dep optimizer).
+ * The same app built by esbuild (the worker as a second entry point), and a page with no
+ * bundler at all (an import map, plus a one-file worker), follow docs/browser.md.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import { build, createServer, preview } from 'vite';
 import type { PreviewServer } from 'vite';
@@ -90,6 +95,83 @@ function jsFiles(dir: string, root = dir): Array<{ name: string; bytes: number; 
   }
   return out;
 }
+
+/** Serves `root` as static files (following symlinks), as any web server would. */
+async function serveStatic(root: string): Promise<{ url: string; server: Server }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' };
+  const server = createHttpServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      const body = readFileSync(file);
+      res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
+      res.end(body);
+    } catch {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('static server did not listen');
+  return { url: `http://127.0.0.1:${address.port}/`, server };
+}
+
+async function resultOf(url: string): Promise<unknown> {
+  const page = await context!.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 });
+    return await page.evaluate(() => (window as unknown as { result: unknown }).result);
+  } finally {
+    await page.close();
+  }
+}
+
+const EXPECTED = { rows: [{ id: 1, body: 'hello' }, { id: 2, body: 'world' }], storage: 'opfs' };
+
+describe('other bundlers (docs/browser.md)', () => {
+  it('esbuild: the worker as a second entry point named worker-main, no other configuration', async () => {
+    // = esbuild main.js worker-main=decentdb/worker --bundle --format=esm --minify --outdir=out
+    const out = join(app, 'esbuild-out');
+    const result = await esbuild({
+      absWorkingDir: app, entryPoints: { main: 'main.js', 'worker-main': 'decentdb/worker' },
+      bundle: true, format: 'esm', minify: true, outdir: out, logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    writeFileSync(join(out, 'index.html'), APP_HTML);
+    const files = jsFiles(out);
+    process.stdout.write(`[measure] esbuild app: ${files.map((f) => `${f.name} ${f.bytes} B (${f.gzip} B gz)`).join('; ')}\n`);
+    const { url, server: web } = await serveStatic(out);
+    try {
+      expect(await resultOf(url)).toEqual(EXPECTED);
+    } finally {
+      web.close();
+    }
+  });
+
+  it('no bundler: the served dist/ with an import map, and a one-file worker passed as workerUrl', async () => {
+    // Chromium applies import maps to documents only, not to module workers: the worker is one file.
+    await esbuild({
+      absWorkingDir: devApp, entryPoints: ['decentdb/worker'], bundle: true, format: 'esm', minify: true,
+      outfile: join(devApp, 'decentdb-worker.js'), logLevel: 'silent',
+    });
+    writeFileSync(join(devApp, 'plain.html'), `<!doctype html>
+<meta charset="utf-8">
+<script type="importmap">{ "imports": { "comlink": "./node_modules/comlink/dist/esm/comlink.mjs" } }</script>
+<script type="module">
+${APP_MAIN.replace("from 'decentdb/browser'", "from './node_modules/decentdb/dist/worker/index.js'")
+    .replace("connect('app-' + Date.now())", "connect('plain-' + Date.now(), { workerUrl: './decentdb-worker.js' })")}
+</script>
+`);
+    const { url, server: web } = await serveStatic(devApp);
+    try {
+      expect(await resultOf(`${url}plain.html`)).toEqual(EXPECTED);
+    } finally {
+      web.close();
+    }
+  });
+});
 
 describe('a Vite app importing decentdb/browser', () => {
   it('builds with no configuration, emits the worker, and stays inside the gzip budget', async () => {

@@ -30,6 +30,16 @@ export interface StatementInfo {
   readonly columns: readonly string[];
 }
 
+/**
+ * A pinned export (exportOpen): its id lives in the statement id space, so the request queue
+ * ties it to its client like a statement and `finalize(stmtId)` (or the client's death) ends it.
+ */
+export interface ExportInfo {
+  readonly stmtId: number;
+  /** Bytes in the pinned database file image. */
+  readonly size: number;
+}
+
 /** The engine's own bulkLoad option and result types: the async API must not drift from them. */
 export type { BulkLoadOptions, BulkLoadResult } from '../src/engine/index.js';
 import type { BulkLoadOptions, BulkLoadResult } from '../src/engine/index.js';
@@ -59,6 +69,13 @@ export interface HostApi {
   checkpoint(): void;
   /** A checkpointed image of the database file (no WAL). */
   exportImage(): Uint8Array;
+  /**
+   * Checkpoints and pins the database file as a consistent image for `exportRead` (a read
+   * snapshot keeps later checkpoints off the file) until `finalize(stmtId)`. Writes go on.
+   */
+  exportOpen(): ExportInfo;
+  /** Up to `length` bytes of a pinned export from `offset` (fewer at the end, none past it). */
+  exportRead(stmtId: number, offset: number, length: number): Uint8Array;
   /** Replaces the database with `bytes` (a database file image) and reopens it. */
   importImage(bytes: Uint8Array): void;
 }
@@ -78,7 +95,7 @@ export type OperationResult<K extends HostMethod> = ReturnType<HostApi[K]>;
 /** Every HostApi method name, for building forwarding objects without a Proxy. */
 export const HOST_METHODS = [
   'exec', 'query', 'prepare', 'run', 'step', 'reset', 'finalize', 'begin', 'commit', 'rollback',
-  'bulkLoad', 'checkpoint', 'exportImage', 'importImage',
+  'bulkLoad', 'checkpoint', 'exportImage', 'exportOpen', 'exportRead', 'importImage',
 ] as const satisfies readonly HostMethod[];
 
 // Compile-time check that HOST_METHODS lists every method exactly (drift guard).
@@ -93,7 +110,7 @@ export function dispatch(host: HostApi, op: Operation): unknown {
 }
 
 /** Operations that change nothing durable: no flush is needed after them. */
-export const READ_ONLY_METHODS: ReadonlySet<HostMethod> = new Set<HostMethod>(['query', 'prepare', 'step', 'reset', 'finalize']);
+export const READ_ONLY_METHODS: ReadonlySet<HostMethod> = new Set<HostMethod>(['query', 'prepare', 'step', 'reset', 'finalize', 'exportRead']);
 
 export type StorageKind = 'auto' | 'opfs' | 'idb';
 export type Durability = 'full' | 'normal' | 'off';

@@ -12,6 +12,9 @@ import { decodeError } from './protocol.js';
 import type { RemoteDatabase, ThrownWireError } from './worker-server.js';
 
 export type RowMode = 'object' | 'array';
+
+/** Default chunk of `exportStream` (the owner caps a chunk at 16 MiB). */
+const EXPORT_CHUNK_BYTES = 1024 * 1024;
 export type Row = Record<string, unknown>;
 
 export interface ConnectOptions {
@@ -47,7 +50,8 @@ async function remoteCall<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Rows from a column-major page (ADR-0006). */
 export function pageRows(page: ResultPage, rowMode: 'array'): unknown[][];
-export function pageRows(page: ResultPage, rowMode?: RowMode): Row[];
+export function pageRows(page: ResultPage, rowMode?: 'object'): Row[];
+export function pageRows(page: ResultPage, rowMode?: RowMode): Row[] | unknown[][];
 export function pageRows(page: ResultPage, rowMode: RowMode = 'object'): Row[] | unknown[][] {
   const { columns, columnValues, rowCount } = page;
   const n = columns.length;
@@ -84,7 +88,7 @@ abstract class Queryable {
   async query(sql: string, params?: Params, options: QueryOptions = {}): Promise<Row[] | unknown[][]> {
     await this.gate();
     const page = await remoteCall(() => this.remote.query(sql, params));
-    return options.rowMode === 'array' ? pageRows(page, 'array') : pageRows(page);
+    return pageRows(page, options.rowMode);
   }
 
   async prepare(sql: string): Promise<BrowserStatement> {
@@ -140,7 +144,7 @@ export class BrowserStatement {
     let finished = false;
     try {
       for (;;) {
-        const rows = options.rowMode === 'array' ? pageRows(page, 'array') : pageRows(page);
+        const rows = pageRows(page, options.rowMode);
         for (const row of rows) yield row;
         if (page.done) break;
         page = await this.step(undefined, pageSize);
@@ -238,6 +242,49 @@ export class BrowserDatabase extends Queryable {
     return remoteCall(() => this.remote.exportImage());
   }
 
+  /**
+   * The same image as `export()`, as a stream of chunks pulled from the owner one at a time, so
+   * neither thread holds the whole file. The snapshot is fixed when the promise resolves: the
+   * owner checkpoints and holds a read snapshot, which keeps later checkpoints off the file
+   * while every tab goes on writing (into the WAL); writes after that point are not in the
+   * image. Cancel the stream (or read it to the end) to let checkpoints shrink the WAL again.
+   * Errors: ERR_BROWSER_EXPORT_BUSY when an unfinished statement or export holds an older snapshot,
+   * ERR_BROWSER_EXPORT_INVALIDATED or ERR_BROWSER_STATEMENT_CLOSED (owner changed) mid-stream;
+   * all retryable by exporting again.
+   * @example
+   *   const stream = await db.exportStream();
+   *   await stream.pipeTo(await fileHandle.createWritable());
+   */
+  async exportStream(options: { readonly chunkBytes?: number } = {}): Promise<ReadableStream<Uint8Array>> {
+    await this.gate();
+    const { stmtId, size } = await remoteCall(() => this.remote.exportOpen());
+    const chunk = Math.max(4096, Math.floor(options.chunkBytes ?? EXPORT_CHUNK_BYTES) || EXPORT_CHUNK_BYTES); // NaN: the default
+    let offset = 0;
+    const end = (): Promise<void> => remoteCall(() => this.remote.finalize(stmtId)).catch(() => undefined);
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        try {
+          await this.gate();
+          if (offset < size) {
+            const bytes = await remoteCall(() => this.remote.exportRead(stmtId, offset, chunk));
+            // Never end a short image silently (nor stall a reader with an empty pull).
+            if (bytes.length === 0) throw new DecentDBError('ERR_BROWSER_INTERNAL', `the export ended at byte ${offset} of ${size}`);
+            offset += bytes.length;
+            controller.enqueue(bytes);
+          }
+          if (offset >= size) {
+            await end();
+            controller.close();
+          }
+        } catch (e) {
+          await end();
+          throw e; // errors the stream
+        }
+      },
+      cancel: end,
+    }, { highWaterMark: 1 });
+  }
+
   /** Replaces the database with a file image (e.g. one built in Node). */
   async import(bytes: Uint8Array): Promise<void> {
     await this.gate();
@@ -304,9 +351,9 @@ export async function connect(name: string, options: ConnectOptions = {}): Promi
       name, clientId,
       storage: options.storage ?? 'auto',
       openTimeoutMs: options.openTimeoutMs ?? 10_000,
-      ...(options.durability === undefined ? {} : { durability: options.durability }),
-      ...(options.cacheSizeBytes === undefined ? {} : { cacheSizeBytes: options.cacheSizeBytes }),
-      ...(options.simulatedQuotaBytes === undefined ? {} : { simulatedQuotaBytes: options.simulatedQuotaBytes }),
+      durability: options.durability, // undefined: the engine's default
+      cacheSizeBytes: options.cacheSizeBytes,
+      simulatedQuotaBytes: options.simulatedQuotaBytes,
     }))]);
     return new BrowserDatabase(remote, worker, info);
   } catch (e) {

@@ -14,6 +14,7 @@ import { openDB } from 'idb';
 import type { IDBPDatabase } from 'idb';
 import { DecentDBError, ioError } from '../src/util/index.js';
 import type { OpenFlags, Vfs, VfsFile } from '../src/vfs/index.js';
+import { ClosableFile, isQuotaError, quotaError } from './dom-util.js';
 
 const CHUNKS = 'chunks';
 const FILES = 'files';
@@ -48,51 +49,23 @@ export interface IdbVfsOptions {
   readonly chunkSizeBytes?: number;
 }
 
-const errorName = (e: unknown): string => (typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '');
-
-class IdbFile implements VfsFile {
-  private closed = false;
-  constructor(private readonly vfs: IdbVfs, private readonly state: FileState, private readonly path: string) {}
+class IdbFile extends ClosableFile implements VfsFile {
+  constructor(private readonly vfs: IdbVfs, private readonly state: FileState, path: string) {
+    super(path);
+  }
 
   read(buf: Uint8Array, offset: number): number {
     this.check();
-    const s = this.state;
-    const n = Math.max(0, Math.min(buf.length, s.size - offset));
-    const cs = this.vfs.chunkSizeBytes;
-    let done = 0;
-    while (done < n) {
-      const pos = offset + done;
-      const idx = Math.floor(pos / cs);
-      const within = pos - idx * cs;
-      const take = Math.min(cs - within, n - done);
-      const chunk = s.chunks.get(idx);
-      if (chunk === undefined) buf.fill(0, done, done + take);
-      else buf.set(chunk.subarray(within, within + take), done);
-      done += take;
-    }
-    if (n < buf.length) buf.fill(0, Math.max(n, 0));
+    const n = Math.max(0, Math.min(buf.length, this.state.size - offset));
+    this.copy(buf, offset, n, false);
+    if (n < buf.length) buf.fill(0, n);
     return n;
   }
 
   write(buf: Uint8Array, offset: number): void {
     this.check();
     const s = this.state;
-    const cs = this.vfs.chunkSizeBytes;
-    let done = 0;
-    while (done < buf.length) {
-      const pos = offset + done;
-      const idx = Math.floor(pos / cs);
-      const within = pos - idx * cs;
-      const take = Math.min(cs - within, buf.length - done);
-      let chunk = s.chunks.get(idx);
-      if (chunk === undefined) {
-        chunk = new Uint8Array(cs);
-        s.chunks.set(idx, chunk);
-      }
-      chunk.set(buf.subarray(done, done + take), within);
-      s.dirty.add(idx);
-      done += take;
-    }
+    this.copy(buf, offset, buf.length, true);
     if (offset + buf.length > s.size) {
       s.size = offset + buf.length;
       s.metaDirty = true;
@@ -114,12 +87,30 @@ class IdbFile implements VfsFile {
     this.vfs.seal(this.path, this.state);
   }
 
-  close(): void {
-    this.closed = true;
-  }
-
-  private check(): void {
-    if (this.closed) throw ioError(`file is closed: ${this.path}`, undefined, { path: this.path });
+  /**
+   * Copies `n` bytes between `buf` and the file's chunks from `offset`: out of the chunks
+   * (a missing chunk reads as zeros), or into them (`write`: created as needed, marked dirty).
+   */
+  private copy(buf: Uint8Array, offset: number, n: number, write: boolean): void {
+    const s = this.state;
+    const cs = this.vfs.chunkSizeBytes;
+    for (let done = 0; done < n;) {
+      const pos = offset + done;
+      const idx = Math.floor(pos / cs);
+      const within = pos - idx * cs;
+      const take = Math.min(cs - within, n - done);
+      let chunk = s.chunks.get(idx);
+      if (write) {
+        if (chunk === undefined) s.chunks.set(idx, (chunk = new Uint8Array(cs)));
+        chunk.set(buf.subarray(done, done + take), within);
+        s.dirty.add(idx);
+      } else if (chunk === undefined) {
+        buf.fill(0, done, done + take);
+      } else {
+        buf.set(chunk.subarray(within, within + take), done);
+      }
+      done += take;
+    }
   }
 }
 
@@ -131,7 +122,8 @@ class IdbFile implements VfsFile {
  *   await vfs.flush();     // now durable in IndexedDB
  */
 export class IdbVfs implements Vfs {
-  readonly counters = { flushes: 0, transactions: 0, chunksWritten: 0 };
+  /** `transactions`: IndexedDB transactions committed (one per flush that had batches). */
+  readonly counters = { transactions: 0, chunksWritten: 0 };
   private readonly files = new Map<string, FileState>();
   private pending: Batch[] = [];
   private flushing: Promise<void> = Promise.resolve();
@@ -271,12 +263,8 @@ export class IdbVfs implements Vfs {
     } catch (e) {
       // The batches stay pending (memory is ahead of IDB, invariant 1); a later flush retries.
       this.pending = batches.concat(this.pending);
-      if (errorName(e) === 'QuotaExceededError' || errorName(tx.error) === 'QuotaExceededError') {
-        throw new DecentDBError('ERR_BROWSER_QUOTA_EXCEEDED', 'storage quota exceeded writing to IndexedDB', undefined, { cause: e });
-      }
-      throw ioError('IndexedDB transaction failed', e);
+      throw isQuotaError(e) || isQuotaError(tx.error) ? quotaError(`IndexedDB ${this.db.name}`, e) : ioError('IndexedDB transaction failed', e);
     }
-    this.counters.flushes++;
     this.counters.transactions++;
   }
 }

@@ -14,8 +14,8 @@ export interface NamedSql {
   readonly names: readonly string[];
 }
 
-const isNameStart = (c: string): boolean => /[A-Za-z_]/.test(c);
-const isNamePart = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
+/** A parameter name, matched at `lastIndex` (sticky): a letter or _, then letters, digits, _. */
+const NAME = /[A-Za-z_]\w*/y;
 
 /** Rewrites named parameters to `$N`; `names` is empty when the SQL has none. */
 export function rewriteNamed(sql: string): NamedSql {
@@ -41,11 +41,12 @@ export function rewriteNamed(sql: string): NamedSql {
       i = end < 0 ? n : end + 1;
       continue;
     }
-    if ((c === ':' || c === '@' || c === '$') && isNameStart(sql[i + 1] ?? '')) {
+    if (c === ':' || c === '@' || c === '$') {
       if (c === ':' && sql[i - 1] === ':') continue; // a `::type` cast
-      let j = i + 2;
-      while (j < n && isNamePart(sql[j]!)) j++;
-      const name = sql.slice(i + 1, j);
+      NAME.lastIndex = i + 1;
+      const name = NAME.exec(sql)?.[0];
+      if (name === undefined) continue;
+      const j = i + 1 + name.length;
       let k = index.get(name);
       if (k === undefined) {
         names.push(name);

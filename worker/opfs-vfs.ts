@@ -13,6 +13,7 @@
  */
 import { DecentDBError, ioError } from '../src/util/index.js';
 import type { OpenFlags, Vfs, VfsFile } from '../src/vfs/index.js';
+import { ClosableFile, errorName, isQuotaError, quotaError, sleep } from './dom-util.js';
 
 /** The worker-only OPFS handle (lib.webworker's FileSystemSyncAccessHandle, narrowed). */
 export interface SyncAccessHandle {
@@ -56,14 +57,10 @@ const SPARE_PREFIX = '.decentdb-spare-';
 /** OPFS names cannot contain '/': URI-encode (reversible, unlike the Rust era's '%' → '_', spec §5.1). */
 export const opfsFileName = (path: string): string => encodeURIComponent(path);
 
-const errorName = (e: unknown): string => (typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '');
-
 const isBusy = (e: unknown): boolean => {
   const n = errorName(e);
   return n === 'NoModificationAllowedError' || n === 'InvalidStateError';
 };
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Retries `open` while another worker still holds the file (a dying owner), with backoff. */
 export async function withOpenRetry<T>(open: () => Promise<T>, retryMs: number, what: string, onRetry?: () => void): Promise<T> {
@@ -85,9 +82,10 @@ export async function withOpenRetry<T>(open: () => Promise<T>, retryMs: number, 
   }
 }
 
-class OpfsFile implements VfsFile {
-  private closed = false;
-  constructor(private readonly vfs: OpfsVfs, private readonly entry: Entry, private readonly path: string) {}
+class OpfsFile extends ClosableFile implements VfsFile {
+  constructor(private readonly vfs: OpfsVfs, private readonly entry: Entry, path: string) {
+    super(path);
+  }
 
   read(buf: Uint8Array, offset: number): number {
     this.check();
@@ -95,7 +93,7 @@ class OpfsFile implements VfsFile {
     try {
       n = this.entry.handle.read(buf, { at: offset });
     } catch (e) {
-      throw ioError(`read failed: ${this.path} at ${offset}`, e, { path: this.path, offset });
+      throw this.failure('read', e, offset);
     }
     if (n < buf.length) buf.fill(0, n);
     return n;
@@ -105,18 +103,18 @@ class OpfsFile implements VfsFile {
     this.check();
     const h = this.entry.handle;
     const before = h.getSize();
-    this.vfs.checkQuota(Math.max(0, offset + buf.length - before), this.path);
+    this.vfs.checkQuota(offset + buf.length - before, this.path);
     let n: number;
     try {
       n = h.write(buf, { at: offset });
     } catch (e) {
       this.restoreSize(before);
-      throw errorName(e) === 'QuotaExceededError' ? quotaError(this.path, e) : ioError(`write failed: ${this.path} at ${offset}`, e, { path: this.path, offset });
+      throw this.failure('write', e, offset);
     }
     if (n !== buf.length) {
       // A short write means the storage ran out; undo any growth so the file stays as it was.
       this.restoreSize(before);
-      throw quotaError(this.path, undefined);
+      throw quotaError(this.path);
     }
   }
 
@@ -127,11 +125,11 @@ class OpfsFile implements VfsFile {
 
   truncate(size: number): void {
     this.check();
-    this.vfs.checkQuota(Math.max(0, size - this.entry.handle.getSize()), this.path);
+    this.vfs.checkQuota(size - this.entry.handle.getSize(), this.path);
     try {
       this.entry.handle.truncate(size);
     } catch (e) {
-      throw errorName(e) === 'QuotaExceededError' ? quotaError(this.path, e) : ioError(`truncate failed: ${this.path}`, e, { path: this.path, size });
+      throw this.failure('truncate', e, size);
     }
   }
 
@@ -145,8 +143,9 @@ class OpfsFile implements VfsFile {
     this.vfs.counters.flushes++;
   }
 
-  close(): void {
-    this.closed = true;
+  /** The error for a failed read, write or truncate: the quota error when the storage is full, else ERR_IO. */
+  private failure(op: string, e: unknown, offset: number): DecentDBError {
+    return isQuotaError(e) ? quotaError(this.path, e) : ioError(`${op} failed: ${this.path} at ${offset}`, e, { path: this.path, offset });
   }
 
   private restoreSize(before: number): void {
@@ -156,15 +155,7 @@ class OpfsFile implements VfsFile {
       // Shrinking back is best effort; the pager rewrites or truncates the file on recovery.
     }
   }
-
-  private check(): void {
-    if (this.closed) throw ioError(`file is closed: ${this.path}`, undefined, { path: this.path });
-  }
 }
-
-const quotaError = (path: string, cause: unknown): DecentDBError =>
-  new DecentDBError('ERR_BROWSER_QUOTA_EXCEEDED', `storage quota exceeded writing ${path}`, { path },
-    cause === undefined ? undefined : { cause });
 
 /**
  * @example
@@ -212,24 +203,25 @@ export class OpfsVfs implements Vfs {
   async prepare(...paths: string[]): Promise<void> {
     for (const path of paths) {
       if (this.files.get(path)?.spare === false) continue;
-      const fileName = opfsFileName(path);
-      const handle = await withOpenRetry(async () => (await this.dir.getFileHandle(fileName, { create: true })).createSyncAccessHandle(),
-        this.options.openRetryMs ?? 5000, path, () => this.counters.openRetries++);
-      this.files.set(path, { handle, fileName, spare: false });
+      this.files.set(path, await this.openHandle(opfsFileName(path), path, false));
       this.deletedOnDisk.delete(path);
     }
   }
 
-  /** Refills the spare pool and removes deleted files from disk; call between requests. */
+  /** Refills the spare pool; call between requests. */
   async settle(): Promise<void> {
-    const want = this.options.spareHandles ?? 4;
-    while (this.spares.length < want) {
+    while (this.spares.length < (this.options.spareHandles ?? 4)) {
       const fileName = `${SPARE_PREFIX}${this.spareSeq++}`;
-      const handle = await withOpenRetry(async () => (await this.dir.getFileHandle(fileName, { create: true })).createSyncAccessHandle(),
-        this.options.openRetryMs ?? 5000, fileName, () => this.counters.openRetries++);
-      handle.truncate(0);
-      this.spares.push({ handle, fileName, spare: true });
+      const entry = await this.openHandle(fileName, fileName, true);
+      entry.handle.truncate(0);
+      this.spares.push(entry);
     }
+  }
+
+  private async openHandle(fileName: string, what: string, spare: boolean): Promise<Entry> {
+    const handle = await withOpenRetry(async () => (await this.dir.getFileHandle(fileName, { create: true })).createSyncAccessHandle(),
+      this.options.openRetryMs ?? 5000, what, () => this.counters.openRetries++);
+    return { handle, fileName, spare };
   }
 
   open(path: string, flags: OpenFlags): VfsFile {
@@ -270,15 +262,16 @@ export class OpfsVfs implements Vfs {
     return n;
   }
 
-  /** @internal Throws the quota error when the test hook's limit would be passed. */
+  /** @internal Throws the quota error when the test hook's limit would be passed (growth ≤ 0 never fails). */
   checkQuota(growthBytes: number, path: string): void {
     const limit = this.options.quotaBytes;
-    if (limit !== undefined && growthBytes > 0 && this.usedBytes() + growthBytes > limit) throw quotaError(path, undefined);
+    if (limit !== undefined && growthBytes > 0 && this.usedBytes() + growthBytes > limit) throw quotaError(path);
   }
 
   /** Flushes and releases every handle; files deleted by the engine are removed from disk. */
   async close(): Promise<void> {
     let failure: unknown;
+    const removals = [...this.deletedOnDisk].map(opfsFileName);
     for (const e of new Set([...this.files.values(), ...this.spares])) {
       try {
         e.handle.flush();
@@ -286,10 +279,8 @@ export class OpfsVfs implements Vfs {
         failure ??= err;
       }
       e.handle.close();
+      if (e.spare) removals.push(e.fileName); // pooled, or a temporary file on a spare's handle
     }
-    const removals = [...this.deletedOnDisk].map((p) => opfsFileName(p));
-    for (const e of this.spares) removals.push(e.fileName);
-    for (const e of this.files.values()) if (e.spare) removals.push(e.fileName);
     this.files.clear();
     this.spares.length = 0;
     for (const name of removals) await this.dir.removeEntry(name).catch(() => undefined); // best effort: stale spares are removed at the next create

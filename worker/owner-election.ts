@@ -15,6 +15,7 @@
  */
 import { DecentDBError } from '../src/util/index.js';
 import type { Operation } from './api.js';
+import { sleep } from './dom-util.js';
 import { channelNames, decodeError, encodeError, ownerLost, parseMessage, PROTOCOL_VERSION } from './protocol.js';
 import type { ChannelNames, ClientMessage, ControlMessage, RequestMessage } from './protocol.js';
 import type { Outcome, RequestQueue } from './request-queue.js';
@@ -70,20 +71,19 @@ interface InFlight {
   readonly txId: number | undefined;
   to: string;
   started: boolean;
-  resends: number;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export class OwnerElection {
   readonly counters = { handoffs: 0, resent: 0, lostInFlight: 0, served: 0 };
   private readonly names: ChannelNames;
+  /** This worker's client id (its id as an owner too). */
+  private readonly me: string;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly abort = new AbortController();
+  /** Owner side: the answer channel of each live client (closed when its life lock frees). */
   private readonly clientChannels = new Map<string, ChannelLike>();
-  private readonly watchedClients = new Set<string>();
   private ownerId: string | undefined;
   private ownerStorage: 'opfs' | 'idb' | undefined;
   private owner: OwnerSide | undefined;
@@ -101,10 +101,10 @@ export class OwnerElection {
   /** The owner died while this client's transaction was open; see `call`. */
   private transactionLost = false;
   private closed = false;
-  onOwnerChange: ((ownerId: string) => void) | undefined;
 
   constructor(private readonly env: CoordinationEnv, private readonly options: OwnerElectionOptions) {
     this.names = channelNames(options.name);
+    this.me = options.clientId;
   }
 
   get isOwner(): boolean {
@@ -123,20 +123,20 @@ export class OwnerElection {
   async start(): Promise<void> {
     const { locks } = this.env;
     await new Promise<void>((granted, failed) => {
-      locks.request(this.names.clientLock(this.options.clientId), { mode: 'exclusive' }, () => {
+      locks.request(this.names.clientLock(this.me), { mode: 'exclusive' }, () => {
         granted();
         return new Promise<void>((release) => (this.releaseClientLock = release));
       }).catch(failed);
     });
     this.control = this.env.openChannel(this.names.control);
     this.control.onmessage = (ev) => this.onControl(ev.data);
-    this.responses = this.env.openChannel(this.names.client(this.options.clientId));
+    this.responses = this.env.openChannel(this.names.client(this.me));
     this.responses.onmessage = (ev) => this.onClientMessage(ev.data);
     locks.request(this.names.ownerLock, { mode: 'exclusive', signal: this.abort.signal }, () => this.holdOwnership())
       .catch(() => undefined); // rejected only by our own abort at close
-    this.post(this.control, { v: PROTOCOL_VERSION, kind: 'discover', clientId: this.options.clientId });
+    this.post(this.control, { v: PROTOCOL_VERSION, kind: 'discover', clientId: this.me });
     await this.waitForOwner();
-    if (this.ownerFailure !== undefined && this.isOwnerSelf()) throw this.ownerFailure;
+    if (this.ownerFailure !== undefined && this.ownerId === this.me) throw this.ownerFailure;
   }
 
   /** Runs `op` on the owner (here, or routed); rejects with DecentDBError. */
@@ -144,7 +144,7 @@ export class OwnerElection {
     if (this.closed) return Promise.reject(new DecentDBError('ERR_BROWSER_DB_CLOSED', 'the database is closed'));
     if (this.transactionLost) return this.afterLostTransaction(requestId, op);
     return new Promise((resolve, reject) => {
-      const f: InFlight = { requestId, op, txId, to: '', started: false, resends: 0, resolve, reject };
+      const f: InFlight = { requestId, op, txId, to: '', started: false, resolve, reject };
       this.inFlight.set(requestId, f);
       void this.send(f);
     });
@@ -175,7 +175,6 @@ export class OwnerElection {
       this.owner = undefined;
       owner.queue.close();
       this.requests?.close();
-      this.post(this.control, { v: PROTOCOL_VERSION, kind: 'owner-closing', ownerId: this.options.clientId });
       await owner.close(); // handles released before the lock passes on
     }
     this.releaseOwnerLock?.();
@@ -185,10 +184,6 @@ export class OwnerElection {
     this.requestsOutChannel?.close();
     for (const c of this.clientChannels.values()) c.close();
     this.clientChannels.clear();
-  }
-
-  private isOwnerSelf(): boolean {
-    return this.ownerId === this.options.clientId;
   }
 
   /** Lock callback: open the database, announce, and hold the lock until close. */
@@ -209,12 +204,9 @@ export class OwnerElection {
       this.requests = this.env.openChannel(this.names.requests);
       this.requests.onmessage = (ev) => this.onRequest(ev.data);
     }
-    this.setOwner(this.options.clientId, this.owner?.storage);
-    if (this.owner !== undefined) {
-      this.post(this.control, { v: PROTOCOL_VERSION, kind: 'owner-hello', ownerId: this.options.clientId, storage: this.owner.storage });
-    } else {
-      this.releaseOwnerLock?.(); // cannot serve: let the next worker try
-    }
+    this.setOwner(this.me, this.owner?.storage);
+    if (this.owner === undefined) this.releaseOwnerLock?.(); // cannot serve: let the next worker try
+    this.hello();
     await held;
   }
 
@@ -227,7 +219,6 @@ export class OwnerElection {
       this.counters.handoffs++;
       void this.rerouteAfterHandoff(previous);
     }
-    if (previous !== ownerId) this.onOwnerChange?.(ownerId);
   }
 
   private async rerouteAfterHandoff(previous: string): Promise<void> {
@@ -247,7 +238,6 @@ export class OwnerElection {
           : 'the database owner went away; the transaction was rolled back',
         { requestId: f.requestId, outcome: f.started ? 'unknown' : 'rolled-back', previousOwner: previous }));
       } else {
-        f.resends++;
         this.counters.resent++;
         void this.send(f);
       }
@@ -281,7 +271,7 @@ export class OwnerElection {
     if (!this.inFlight.has(f.requestId)) return;
     const to = this.ownerId ?? '';
     f.to = to;
-    if (to === this.options.clientId) {
+    if (to === this.me) {
       if (this.owner === undefined) {
         this.inFlight.delete(f.requestId);
         f.reject(this.ownerFailure ?? new DecentDBError('ERR_BROWSER_DB_CLOSED', 'the database is closed'));
@@ -292,17 +282,11 @@ export class OwnerElection {
       this.settle(f.requestId, outcome);
       return;
     }
-    this.post(this.requestsOut(), this.request(f, to));
+    this.post(this.requestsOutChannel ??= this.env.openChannel(this.names.requests), this.request(f, to));
   }
 
   private request(f: InFlight, to: string): RequestMessage {
-    const base = { v: PROTOCOL_VERSION, kind: 'request' as const, requestId: f.requestId, clientId: this.options.clientId, to, op: f.op };
-    return f.txId === undefined ? base : { ...base, txId: f.txId };
-  }
-
-  private requestsOut(): ChannelLike {
-    this.requestsOutChannel ??= this.env.openChannel(this.names.requests);
-    return this.requestsOutChannel;
+    return { v: PROTOCOL_VERSION, kind: 'request', requestId: f.requestId, clientId: this.me, to, op: f.op, txId: f.txId };
   }
 
   private settle(requestId: number, outcome: Outcome): void {
@@ -326,58 +310,44 @@ export class OwnerElection {
   private onControl(data: unknown): void {
     const m = parseMessage(data) as ControlMessage | undefined;
     if (m === undefined || this.closed) return;
-    switch (m.kind) {
-      case 'discover':
-        if (this.owner !== undefined) {
-          this.post(this.control, { v: PROTOCOL_VERSION, kind: 'owner-hello', ownerId: this.options.clientId, storage: this.owner.storage });
-        }
-        break;
-      case 'owner-hello':
-        if (m.ownerId !== this.options.clientId) this.setOwner(m.ownerId, m.storage);
-        break;
-      case 'owner-closing':
-        break; // the next owner's hello reroutes anything in flight
-      default:
-        break;
-    }
+    if (m.kind === 'discover') this.hello();
+    else if (m.kind === 'owner-hello' && m.ownerId !== this.me) this.setOwner(m.ownerId, m.storage);
+  }
+
+  /** Announces this worker as the owner (when it is one). */
+  private hello(): void {
+    if (this.owner !== undefined) this.post(this.control, { v: PROTOCOL_VERSION, kind: 'owner-hello', ownerId: this.me, storage: this.owner.storage });
   }
 
   /** Owner side: a routed request arrives. */
   private onRequest(data: unknown): void {
     const m = parseMessage(data);
     const owner = this.owner;
-    if (m === undefined || m.kind !== 'request' || owner === undefined || m.to !== this.options.clientId) return;
-    this.watchClient(m.clientId, owner);
-    const reply = this.clientChannel(m.clientId);
-    const ownerId = this.options.clientId;
+    if (m === undefined || m.kind !== 'request' || owner === undefined || m.to !== this.me) return;
+    const reply = this.clientChannel(m.clientId, owner);
+    const ownerId = this.me;
     this.counters.served++;
     void owner.queue.submit(m, () => this.post(reply, { v: PROTOCOL_VERSION, kind: 'started', requestId: m.requestId, ownerId }))
       .then((outcome) => {
         if (this.owner !== owner) return; // closed meanwhile: the client resends or reports the loss
-        const inTransaction = outcome.inTransaction === true;
-        this.post(reply, outcome.ok
-          ? { v: PROTOCOL_VERSION, kind: 'response', requestId: m.requestId, ownerId, ok: true, result: outcome.result, inTransaction }
-          : { v: PROTOCOL_VERSION, kind: 'response', requestId: m.requestId, ownerId, ok: false, error: outcome.error, inTransaction });
+        this.post(reply, { ...outcome, v: PROTOCOL_VERSION, kind: 'response', requestId: m.requestId, ownerId, inTransaction: outcome.inTransaction === true });
       });
   }
 
-  /** The owner notices a client's death when that client's life lock becomes free. */
-  private watchClient(clientId: string, owner: OwnerSide): void {
-    if (this.watchedClients.has(clientId)) return;
-    this.watchedClients.add(clientId);
-    this.env.locks.request(this.names.clientLock(clientId), { mode: 'exclusive', signal: this.abort.signal }, () => {
-      this.watchedClients.delete(clientId);
-      if (this.owner === owner) owner.queue.dropClient(clientId);
-      this.clientChannels.get(clientId)?.close();
-      this.clientChannels.delete(clientId);
-    }).catch(() => undefined); // aborted at close
-  }
-
-  private clientChannel(clientId: string): ChannelLike {
+  /**
+   * The client's answer channel, opened at its first request; the owner then waits on the
+   * client's life lock and, when it frees (the client died or closed), drops its state.
+   */
+  private clientChannel(clientId: string, owner: OwnerSide): ChannelLike {
     let c = this.clientChannels.get(clientId);
     if (c === undefined) {
-      c = this.env.openChannel(this.names.client(clientId));
+      const channel = c = this.env.openChannel(this.names.client(clientId));
       this.clientChannels.set(clientId, c);
+      this.env.locks.request(this.names.clientLock(clientId), { mode: 'exclusive', signal: this.abort.signal }, () => {
+        if (this.owner === owner) owner.queue.dropClient(clientId);
+        channel.close();
+        this.clientChannels.delete(clientId);
+      }).catch(() => undefined); // aborted at close
     }
     return c;
   }

@@ -5,7 +5,6 @@
  * and are rebuilt as DecentDBError. Does not send anything itself (owner-election.ts does).
  */
 import { DecentDBError, toDecentDBError } from '../src/util/index.js';
-import type { ErrorCode } from '../src/util/index.js';
 import type { Operation } from './api.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -16,7 +15,7 @@ export interface ChannelNames {
   readonly ownerLock: string;
   /** Requests to the owner; only the owner listens. */
   readonly requests: string;
-  /** Election control: discover, owner-hello, owner-closing. */
+  /** Election control: discover, owner-hello. */
   readonly control: string;
   /** Responses for one client; only that client listens. */
   client(clientId: string): string;
@@ -67,39 +66,22 @@ export type ResponseMessage =
 
 export type ControlMessage =
   | { readonly v: number; readonly kind: 'discover'; readonly clientId: string }
-  | { readonly v: number; readonly kind: 'owner-hello'; readonly ownerId: string; readonly storage: 'opfs' | 'idb' }
-  | { readonly v: number; readonly kind: 'owner-closing'; readonly ownerId: string };
+  | { readonly v: number; readonly kind: 'owner-hello'; readonly ownerId: string; readonly storage: 'opfs' | 'idb' };
 
 export type ClientMessage = StartedMessage | ResponseMessage;
 export type Message = RequestMessage | ClientMessage | ControlMessage;
 
-export function encodeError(e: unknown): WireError {
-  const err = toDecentDBError(e);
-  return err.details === undefined
-    ? { code: err.code, message: err.message }
-    : { code: err.code, message: err.message, details: err.details };
-}
+/** The error's plain form (DecentDBError's own `toJSON`; foreign errors become ERR_INTERNAL). */
+export const encodeError = (e: unknown): WireError => toDecentDBError(e).toJSON();
 
-export function decodeError(w: WireError): DecentDBError {
-  return new DecentDBError(w.code as ErrorCode, w.message, w.details);
-}
+export const decodeError = (w: WireError): DecentDBError => DecentDBError.fromJSON(w);
+
+const KINDS: ReadonlySet<unknown> = new Set<Message['kind']>(['request', 'started', 'response', 'discover', 'owner-hello']);
 
 /** Narrows an incoming message; anything else (another version, junk) yields undefined. */
 export function parseMessage(data: unknown): Message | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const m = data as { v?: unknown; kind?: unknown };
-  if (m.v !== PROTOCOL_VERSION || typeof m.kind !== 'string') return undefined;
-  switch (m.kind) {
-    case 'request':
-    case 'started':
-    case 'response':
-    case 'discover':
-    case 'owner-hello':
-    case 'owner-closing':
-      return data as Message;
-    default:
-      return undefined;
-  }
+  const m = data as { v?: unknown; kind?: unknown } | null;
+  return typeof m === 'object' && m !== null && m.v === PROTOCOL_VERSION && KINDS.has(m.kind) ? (data as Message) : undefined;
 }
 
 export const ownerLost = (message: string, details: Readonly<Record<string, unknown>>): DecentDBError =>

@@ -41,6 +41,11 @@ interface Waiting {
   readonly resolve: (o: Outcome) => void;
 }
 
+const failed = (e: unknown): Outcome => ({ ok: false, error: encodeError(e) });
+
+/** Operations on a statement or export id (their first argument), which only its client may use. */
+const STATEMENT_OPS: ReadonlySet<string> = new Set<Operation['kind']>(['run', 'step', 'reset', 'finalize', 'exportRead']);
+
 export class RequestQueue {
   readonly counters = { executed: 0, flushes: 0, rejected: 0 };
   private waiting: Waiting[] = [];
@@ -55,7 +60,7 @@ export class RequestQueue {
   submit(req: QueuedRequest, onStart?: () => void): Promise<Outcome> {
     return new Promise((resolve) => {
       if (this.closed) {
-        resolve({ ok: false, error: encodeError(ownerLost('the database owner is closing', { requestId: req.requestId })) });
+        resolve(failed(ownerLost('the database owner is closing', { requestId: req.requestId })));
         return;
       }
       this.waiting.push({ req, onStart, resolve });
@@ -63,11 +68,11 @@ export class RequestQueue {
     });
   }
 
-  /** A client went away: roll back its transaction, finalize its statements, drop its requests. */
+  /** A client went away: roll back its transaction, finalize its statements and exports, drop its requests. */
   dropClient(clientId: string): void {
     this.waiting = this.waiting.filter((w) => {
       if (w.req.clientId !== clientId) return true;
-      w.resolve({ ok: false, error: encodeError(new DecentDBError('ERR_BROWSER_DB_CLOSED', 'client closed')) });
+      w.resolve(failed(new DecentDBError('ERR_BROWSER_DB_CLOSED', 'client closed')));
       return false;
     });
     if (this.activeTx?.clientId === clientId) {
@@ -86,7 +91,7 @@ export class RequestQueue {
   close(): void {
     this.closed = true;
     for (const w of this.waiting) {
-      w.resolve({ ok: false, error: encodeError(ownerLost('the database owner closed', { requestId: w.req.requestId, outcome: 'not-started' })) });
+      w.resolve(failed(ownerLost('the database owner closed', { requestId: w.req.requestId, outcome: 'not-started' })));
     }
     this.waiting = [];
   }
@@ -113,7 +118,7 @@ export class RequestQueue {
             await this.afterWrite();
             this.counters.flushes++;
           } catch (e) {
-            next.resolve({ ok: false, error: encodeError(e) });
+            next.resolve(failed(e));
             continue;
           }
         }
@@ -134,12 +139,9 @@ export class RequestQueue {
       if (stale || selfBlocked) {
         this.waiting.splice(i--, 1);
         this.counters.rejected++;
-        w.resolve({
-          ok: false,
-          error: encodeError(stale
-            ? ownerLost(`transaction ${w.req.txId} is no longer active (the owner changed or it ended)`, { requestId: w.req.requestId })
-            : new DecentDBError('ERR_BROWSER_TRANSACTION_ACTIVE', 'this client has a transaction open; use its tx object')),
-        });
+        w.resolve(failed(stale
+          ? ownerLost(`transaction ${w.req.txId} is no longer active (the owner changed or it ended)`, { requestId: w.req.requestId })
+          : new DecentDBError('ERR_BROWSER_TRANSACTION_ACTIVE', 'this client has a transaction open; use its tx object')));
         continue;
       }
       if (tx === undefined || (tx.clientId === w.req.clientId && w.req.txId === tx.txId)) {
@@ -154,11 +156,11 @@ export class RequestQueue {
     this.counters.executed++;
     const op = req.op;
     try {
-      if (op.kind === 'run' || op.kind === 'step' || op.kind === 'reset' || op.kind === 'finalize') this.checkStatementOwner(op.args[0], req.clientId);
+      if (STATEMENT_OPS.has(op.kind)) this.checkStatementOwner(op.args[0] as number, req.clientId);
       const result = dispatch(this.host, op);
       if (op.kind === 'begin') this.activeTx = { clientId: req.clientId, txId: req.requestId };
       else if (op.kind === 'commit' || op.kind === 'rollback') this.activeTx = undefined;
-      else if (op.kind === 'prepare') this.stmtOwners.set((result as { stmtId: number }).stmtId, req.clientId);
+      else if (op.kind === 'prepare' || op.kind === 'exportOpen') this.stmtOwners.set((result as { stmtId: number }).stmtId, req.clientId);
       else if (op.kind === 'finalize') this.stmtOwners.delete(op.args[0]);
       this.trackSqlTransaction(req.clientId);
       return { ok: true, result, inTransaction: this.activeTx?.clientId === req.clientId };

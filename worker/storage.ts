@@ -23,24 +23,19 @@ export interface HostStorage {
   close(): Promise<void>;
 }
 
+/** The OPFS directory of database `dbName`; its IndexedDB database is `decentdb:<dbName>`. */
 export const opfsDirectoryName = (dbName: string): string => `decentdb-${encodeURIComponent(dbName)}`;
-export const idbDatabaseName = (dbName: string): string => `decentdb:${dbName}`;
-
-export function resolveStorageKind(kind: StorageKind): 'opfs' | 'idb' {
-  if (kind !== 'auto') return kind;
-  return OpfsVfs.isSupported() ? 'opfs' : 'idb';
-}
 
 export async function openStorage(dbName: string, kind: StorageKind, opfsOptions: OpfsVfsOptions = {}): Promise<HostStorage> {
-  const resolved = resolveStorageKind(kind);
-  if (resolved === 'opfs') {
-    if (!OpfsVfs.isSupported()) {
-      throw new DecentDBError('ERR_BROWSER_SYNC_ACCESS_HANDLE_UNAVAILABLE', 'OPFS sync access handles are not available in this worker');
-    }
+  const opfs = OpfsVfs.isSupported();
+  if (kind === 'opfs' && !opfs) {
+    throw new DecentDBError('ERR_BROWSER_SYNC_ACCESS_HANDLE_UNAVAILABLE', 'OPFS sync access handles are not available in this worker');
+  }
+  if (kind === 'opfs' || (kind === 'auto' && opfs)) {
     const vfs = await OpfsVfs.create(opfsDirectoryName(dbName), opfsOptions);
     await vfs.prepare(...DATABASE_FILE_SUFFIXES.map((s) => DATABASE_PATH + s));
     return { kind: 'opfs', vfs, path: DATABASE_PATH, afterWrite: () => vfs.settle(), close: () => vfs.close() };
   }
-  const vfs = await IdbVfs.create(idbDatabaseName(dbName));
+  const vfs = await IdbVfs.create(`decentdb:${dbName}`);
   return { kind: 'idb', vfs, path: DATABASE_PATH, afterWrite: () => vfs.flush(), close: () => vfs.close() };
 }

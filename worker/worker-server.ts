@@ -47,17 +47,22 @@ export function createWorkerEndpoint(opener: EngineOpener, coordination: () => C
   let nextRequestId = 1;
   let txId: number | undefined;
 
+  const joined = (): OwnerElection => {
+    if (election === undefined) throw new DecentDBError('ERR_BROWSER_DB_CLOSED', 'the worker is not initialised');
+    return election;
+  };
+
   const status = (): WorkerStatus => {
-    if (election === undefined || init === undefined) throw new DecentDBError('ERR_BROWSER_DB_CLOSED', 'the worker is not initialised');
-    return { clientId: init.clientId, ownerId: election.currentOwner ?? '', isOwner: election.isOwner, storage: election.storage ?? 'idb' };
+    const e = joined();
+    return { clientId: init?.clientId ?? '', ownerId: e.currentOwner ?? '', isOwner: e.isOwner, storage: e.storage ?? 'idb' };
   };
 
   const call = async (op: Operation): Promise<unknown> => {
-    if (election === undefined) throw new DecentDBError('ERR_BROWSER_DB_CLOSED', 'the worker is not initialised');
+    const e = joined();
     const requestId = nextRequestId++;
     const scope = txId;
     try {
-      const result = await election.call(requestId, op, scope);
+      const result = await e.call(requestId, op, scope);
       if (op.kind === 'begin') txId = requestId;
       return result;
     } finally {
@@ -67,14 +72,10 @@ export function createWorkerEndpoint(opener: EngineOpener, coordination: () => C
   };
 
   const becomeOwner = async (options: WorkerInit): Promise<OwnerSide> => {
-    const storage = await openStorage(options.name, options.storage,
-      options.simulatedQuotaBytes === undefined ? {} : { quotaBytes: options.simulatedQuotaBytes });
+    const storage = await openStorage(options.name, options.storage, { quotaBytes: options.simulatedQuotaBytes });
     let host: DatabaseHost;
     try {
-      host = new DatabaseHost(opener, storage.vfs, storage.path, {
-        ...(options.durability === undefined ? {} : { durability: options.durability }),
-        ...(options.cacheSizeBytes === undefined ? {} : { cacheSizeBytes: options.cacheSizeBytes }),
-      });
+      host = new DatabaseHost(opener, storage.vfs, storage.path, options); // the opener reads durability and cacheSizeBytes
     } catch (e) {
       await storage.close();
       throw e;
@@ -97,7 +98,7 @@ export function createWorkerEndpoint(opener: EngineOpener, coordination: () => C
   for (const kind of HOST_METHODS) {
     methods[kind] = (...args: unknown[]) => guard(async () => {
       const result = await call({ kind, args } as unknown as Operation);
-      return kind === 'exportImage' && result instanceof Uint8Array ? transfer(result, [result.buffer]) : result;
+      return result instanceof Uint8Array ? transfer(result, [result.buffer]) : result; // export bytes move, not copy
     });
   }
 

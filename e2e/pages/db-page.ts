@@ -7,6 +7,7 @@
 import { connect } from '../../worker/client.js';
 import type { BrowserDatabase, ConnectOptions } from '../../worker/client.js';
 import type { BulkRow, Params } from '../../worker/api.js';
+import { streamRow } from '../db-driver.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; code: string; message: string; details: unknown };
 
@@ -26,6 +27,7 @@ const special = {
 } as const;
 
 let db: BrowserDatabase | undefined;
+let exportStream: { reader: ReadableStreamDefaultReader<Uint8Array>; chunks: Uint8Array[] } | undefined;
 
 async function settle(fn: () => Promise<unknown>): Promise<Outcome> {
   try {
@@ -119,6 +121,38 @@ const api = {
     return (performance.now() - t) / n;
   }),
   exportBytes: () => settle(async () => Array.from(await need().export())),
+  /** Bulk-loads t with rows 1..n of `streamRow` (generated here: nothing large crosses from the test). */
+  fill: (n: number) => settle(() => need().bulkLoad('t', Array.from({ length: n }, (_, i) => [i + 1, streamRow(i + 1)]))),
+  checkpoint: () => settle(() => need().checkpoint()),
+  /** Opens exportStream() and reads its first chunk; exportStreamRest reads the others. */
+  exportStreamOpen: (chunkBytes: number) => settle(async () => {
+    const reader = (await need().exportStream({ chunkBytes })).getReader();
+    const first = await reader.read();
+    exportStream = { reader, chunks: first.value === undefined ? [] : [first.value] };
+    return { firstChunkBytes: first.value?.length ?? 0 };
+  }),
+  /** Cancels the stream opened by exportStreamOpen. */
+  exportStreamCancel: () => settle(async () => {
+    await exportStream?.reader.cancel();
+    exportStream = undefined;
+  }),
+  /** The rest of the stream: chunk count and sizes, and the whole image as base64 for Node. */
+  exportStreamRest: () => settle(async () => {
+    if (exportStream === undefined) throw new Error('no export stream open');
+    const { reader, chunks } = exportStream;
+    exportStream = undefined;
+    for (let r = await reader.read(); r.done !== true; r = await reader.read()) chunks.push(r.value);
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const image = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      image.set(c, at);
+      at += c.length;
+    }
+    let binary = '';
+    for (let i = 0; i < total; i += 0x8000) binary += String.fromCharCode(...image.subarray(i, i + 0x8000));
+    return { chunks: chunks.length, maxChunkBytes: Math.max(...chunks.map((c) => c.length)), bytes: total, base64: btoa(binary) };
+  }),
   importBytes: (bytes: number[]) => settle(() => need().import(Uint8Array.from(bytes))),
   estimate: () => settle(() => need().estimate()),
   persist: () => settle(() => need().persist()),

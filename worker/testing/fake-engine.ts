@@ -8,7 +8,7 @@
 import { DecentDBError } from '../../src/util/index.js';
 import type { Vfs, VfsFile } from '../../src/vfs/index.js';
 import type { BulkLoadResult, BulkRow, Params, RowArray, RunResult } from '../api.js';
-import type { EngineDatabase, EngineOpener, EngineStatement } from '../engine-host.js';
+import type { EngineDatabase, EngineOpener, EngineStatement, FilePin } from '../engine-host.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -68,6 +68,12 @@ class FakeDatabase implements EngineDatabase {
 
   checkpoint(): void {
     this.file.sync();
+  }
+
+  /** The fake writes its file in place, so nothing holds it still: only for ordering tests. */
+  pinFile(): FilePin {
+    this.file.sync();
+    return { intact: () => true, release: () => undefined };
   }
 
   close(): void {
