@@ -33,6 +33,21 @@ describe('IndexEntryBuffer', () => {
     );
   });
 
+  it('orders large buffers too (16-bit digits), stably', () => {
+    const buf = new IndexEntryBuffer();
+    const keys: U64[] = [];
+    let x = 12345;
+    for (let i = 0; i < 40000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const k: U64 = i % 3 === 0 ? x % 50 : i % 3 === 1 ? x * 65536 + (i % 7) : (BigInt(x) << 32n) | 5n;
+      keys.push(k);
+      buf.addRowid(k, i);
+    }
+    const order = Array.from(buf.sortedOrder());
+    const expected = keys.map((_, i) => i).sort((a, b) => compareKeys(keys[a]!, keys[b]!) || a - b);
+    expect(order).toEqual(expected);
+  });
+
   it('writes the same entry bytes as encodeIndexEntry', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(rowid, fc.option(value, { nil: undefined })), { maxLength: 50 }), (items) => {

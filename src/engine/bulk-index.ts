@@ -1,15 +1,16 @@
 /**
- * Secondary-index rebuild for bulkLoad: entries collected in typed arrays (key as two u32
- * halves, entry bytes in one arena, no object per entry), ordered by a stable LSD radix sort on
- * the u64 key, then written bottom-up (BTree.bulkBuild). The old index's entries are read into
- * the same buffer first, so one sort orders old + new (old first among equal keys). Does not
- * decide which rows to load or check CHECK/NOT NULL (bulk-load.ts). Keys: spec/native-format.md §1.9–1.10.
+ * Secondary-index maintenance for bulkLoad: a batch's entries collected in typed arrays (key as
+ * two u32 halves, entry bytes in one arena, no object per entry), ordered by a stable LSD radix
+ * sort on the u64 key, checked for unique violations (among themselves and against the entries
+ * already in the index), then merged into the index in one pass (btree mergeSorted: into an
+ * empty index a bottom-up build; otherwise only the leaves receiving entries are rewritten).
+ * Does not decide which rows to load or check CHECK/NOT NULL (bulk-load.ts). Keys: spec/native-format.md §1.9–1.10.
  */
 import { DecentDBError, utf8Encoder, writeU32 } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/index.js';
-import { BTree } from '../btree/index.js';
-import { indexEntryHasValue, indexKeyFromValue, compositeIndexKey, keyToRowid, type Value } from '../record/index.js';
+import { BTree, compareKeys, mergeSorted } from '../btree/index.js';
+import type { BTreeCursor, SortedEntrySource } from '../btree/index.js';
+import { indexEntryHasValue, indexEntryRowid, indexKeyFromValue, compositeIndexKey, keyToRowid, type Value } from '../record/index.js';
 import { compareValues } from '../exec/index.js';
 import type { IndexInfo, TableInfo } from './schema.js';
 import type { WriteScope } from './session.js';
@@ -22,6 +23,8 @@ const SPILL_CHECK_MASK = 4095;
 /** Index entries (key, entry bytes) in typed arrays; entry i is arena[start[i], start[i+1]). */
 export class IndexEntryBuffer {
   count = 0;
+  /** Row position of the index's only column when it is INT64 (a fast path in addIndexEntry), else -1. */
+  intColumn = -1;
   /** New rows of a unique index holding a FLOAT64 zero in a key column (checked across ±0). */
   readonly zeroRowids: (number | bigint)[] = [];
   private hi = new Uint32Array(1024);
@@ -32,9 +35,32 @@ export class IndexEntryBuffer {
 
   /** Adds an entry of an index without stored values: rowid as u64 LE (encodeIndexEntry). */
   addRowid(key: U64, rowid: number | bigint): void {
-    this.reserve(8);
-    writeRowid(this.arena, this.used, rowid);
-    this.used += 8;
+    const i = this.count;
+    if (i + 1 >= this.hi.length || this.used + 8 > this.arena.length) this.reserve(8);
+    const o = this.used;
+    if (typeof rowid === 'number' && rowid >= 0 && typeof key === 'number') {
+      // The common case written inline (one call per row matters before the JIT warms up).
+      const a = this.arena;
+      const lo = rowid >>> 0;
+      const hi = (rowid - lo) / TWO_32;
+      a[o] = lo & 0xff;
+      a[o + 1] = (lo >>> 8) & 0xff;
+      a[o + 2] = (lo >>> 16) & 0xff;
+      a[o + 3] = lo >>> 24;
+      a[o + 4] = hi & 0xff;
+      a[o + 5] = (hi >>> 8) & 0xff;
+      a[o + 6] = (hi >>> 16) & 0xff;
+      a[o + 7] = hi >>> 24;
+      this.used = o + 8;
+      const klo = key >>> 0;
+      this.lo[i] = klo;
+      this.hi[i] = (key - klo) / TWO_32;
+      this.count = i + 1;
+      this.start[i + 1] = o + 8;
+      return;
+    }
+    writeRowid(this.arena, o, rowid);
+    this.used = o + 8;
     this.finish(key);
   }
 
@@ -85,6 +111,15 @@ export class IndexEntryBuffer {
     return this.hi[i] === this.hi[j] && this.lo[i] === this.lo[j];
   }
 
+  /** The arena holding every entry's bytes (entry i is [entryStart(i), entryStart(i + 1))); valid until the next add. */
+  get arenaBytes(): Uint8Array {
+    return this.arena;
+  }
+
+  entryStart(i: number): number {
+    return this.start[i]!;
+  }
+
   /** A view of entry i, valid until the next add. */
   entryAt(i: number): Uint8Array {
     return this.arena.subarray(this.start[i]!, this.start[i + 1]!);
@@ -98,45 +133,42 @@ export class IndexEntryBuffer {
     return keyToRowid(hi < 0x200000 ? hi * TWO_32 + lo : (BigInt(hi) << 32n) | BigInt(lo));
   }
 
-  /** Entry indexes in key order; equal keys keep insertion order (stable LSD radix sort, 16-bit digits). */
+  /**
+   * Entry indexes in key order; equal keys keep insertion order (stable LSD radix sort on each
+   * u32 half: 16-bit digits, or 11-bit ones for small batches, where 65536 counters would cost
+   * more than the entries; a digit every key shares needs no pass).
+   */
   sortedOrder(): Uint32Array {
     const n = this.count;
     let order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     if (n < 2) return order;
-    const counts = new Uint32Array(4 * 65536);
     const hi = this.hi;
     const lo = this.lo;
+    let andLo = 0xffffffff;
+    let orLo = 0;
+    let andHi = 0xffffffff;
+    let orHi = 0;
     for (let i = 0; i < n; i++) {
-      const l = lo[i]!;
-      const h = hi[i]!;
-      counts[l & 0xffff]!++;
-      counts[65536 + (l >>> 16)]!++;
-      counts[131072 + (h & 0xffff)]!++;
-      counts[196608 + (h >>> 16)]!++;
+      andLo &= lo[i]!;
+      orLo |= lo[i]!;
+      andHi &= hi[i]!;
+      orHi |= hi[i]!;
     }
+    const bits = n < 32768 ? 11 : 16;
+    const mask = (1 << bits) - 1;
     let scratch = new Uint32Array(n);
-    for (let pass = 0; pass < 4; pass++) {
-      const base = pass * 65536;
-      let trivial = false;
-      let sum = 0;
-      for (let d = 0; d < 65536; d++) {
-        const c = counts[base + d]!;
-        if (c === n) trivial = true;
-        counts[base + d] = sum;
-        sum += c;
+    const counts = new Uint32Array(mask + 2);
+    for (let half = 0; half < 2; half++) {
+      const src = half === 0 ? lo : hi;
+      const vary = half === 0 ? (andLo ^ orLo) >>> 0 : (andHi ^ orHi) >>> 0;
+      for (let shift = 0; shift < 32; shift += bits) {
+        if (((vary >>> shift) & mask) === 0) continue; // every key has this digit
+        radixPass(src, shift, mask, order, scratch, counts);
+        const t = order;
+        order = scratch;
+        scratch = t;
       }
-      if (trivial) continue; // every key has the same digit: this pass would not move anything
-      const src = pass < 2 ? lo : hi;
-      const shift = (pass & 1) === 0 ? 0 : 16;
-      for (let k = 0; k < n; k++) {
-        const i = order[k]!;
-        const d = base + ((src[i]! >>> shift) & 0xffff);
-        scratch[counts[d]!++] = i;
-      }
-      const t = order;
-      order = scratch;
-      scratch = t;
     }
     return order;
   }
@@ -171,6 +203,18 @@ export class IndexEntryBuffer {
   }
 }
 
+/** One stable counting-sort pass of `order` into `out` by the digit (src[i] >>> shift) & mask. */
+function radixPass(src: Uint32Array, shift: number, mask: number, order: Uint32Array, out: Uint32Array, counts: Uint32Array): void {
+  const n = order.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[((src[i]! >>> shift) & mask) + 1]!++;
+  for (let d = 1; d <= mask; d++) counts[d]! += counts[d - 1]!;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    out[counts[(src[i]! >>> shift) & mask]!++] = i;
+  }
+}
+
 function grow(a: Uint32Array, cap: number): Uint32Array<ArrayBuffer> {
   const next = new Uint32Array(cap);
   next.set(a);
@@ -194,6 +238,14 @@ function writeRowid(b: Uint8Array, o: number, rowid: number | bigint): void {
 /** Appends the index entry of one row (same bytes and key as indexKey + encodeIndexEntry). */
 export function addIndexEntry(buf: IndexEntryBuffer, ix: IndexInfo, row: readonly Value[], rowid: number | bigint, scratch: Value[]): void {
   const positions = ix.columnPositions;
+  if (buf.intColumn >= 0) {
+    // One INT64 column: the key of a non-negative number is the number itself (rowidToKey).
+    const v = row[buf.intColumn];
+    if (typeof v === 'number' && v >= 0) {
+      buf.addRowid(v, rowid);
+      return;
+    }
+  }
   if (ix.def.unique && hasFloatZero(row, positions, ix.types)) buf.zeroRowids.push(rowid);
   if (positions.length === 1) {
     const v = row[positions[0]!]!;
@@ -207,59 +259,88 @@ export function addIndexEntry(buf: IndexEntryBuffer, ix: IndexInfo, row: readonl
   buf.addRowid(compositeIndexKey(scratch, ix.types), rowid);
 }
 
-/** Reads every entry of the index as it is now into `buf` (before new entries are added). */
-export function readIndexEntries(store: PageStore, ix: IndexInfo, buf: IndexEntryBuffer): void {
-  const cursor = new BTree(store, ix.def.rootPage).cursor();
-  for (let ok = cursor.first(); ok; ok = cursor.next()) buf.addRaw(cursor.key, cursor.value());
-}
-
-/** Replaces the index with a bottom-up build of `buf`'s entries in key order. */
-export function rebuildIndex(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf: IndexEntryBuffer, fresh: number): void {
-  if (fresh === 0) return;
+/**
+ * Adds the batch's entries (`buf`) to the index: unique checks against each other and against
+ * the entries already there, then one sorted merge (btree mergeSorted: only the leaves that
+ * receive entries are rewritten). Keeps the index statistics current.
+ */
+export function mergeIndex(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf: IndexEntryBuffer): void {
+  const n = buf.count;
+  if (n === 0) return;
   const order = buf.sortedOrder();
-  const n = order.length;
-  let distinct = 0;
-  for (let k = 0; k < n; k++) {
-    if (k > 0 && buf.sameKey(order[k]!, order[k - 1]!)) continue;
-    distinct++;
-    if (ix.def.unique) {
+  const tree = new BTree(scope.txn, ix.def.rootPage);
+  const oldEmpty = tree.lastKey() === undefined;
+  if (ix.def.unique) {
+    const cursor = oldEmpty ? undefined : tree.cursor();
+    for (let k = 0; k < n; ) {
       let end = k + 1;
       while (end < n && buf.sameKey(order[end]!, order[k]!)) end++;
-      if (end - k > 1) checkUniqueRun(scope, table, ix, buf, order, k, end);
+      checkUniqueKey(scope, table, ix, buf, order, k, end, cursor);
+      k = end;
     }
+    if (buf.zeroRowids.length > 0) checkSignedZeros(scope, table, ix, buf, order, cursor);
   }
-  if (ix.def.unique && buf.zeroRowids.length > 0) checkSignedZeros(scope, table, ix, buf, order);
-  scope.schema.setIndexStats(ix.name, n, distinct);
-  new BTree(scope.txn, ix.def.rootPage).destroy();
-  const built = BTree.bulkBuild(scope.txn, sortedEntries(scope, buf, order));
-  ix.def = { ...ix.def, rootPage: built.root };
-  scope.catalog.put({ kind: 'index', index: ix.def });
-  scope.schemaChanged();
+  const old = scope.schema.indexStats.get(ix.name.toLowerCase());
+  const r = mergeSorted(scope.txn, ix.def.rootPage, new SortedEntries(scope, buf, order));
+  if (oldEmpty) scope.schema.setIndexStats(ix.name, n, r.distinctAdded);
+  else if (old !== undefined && typeof old.entryCount === 'number' && typeof old.distinctKeyCount === 'number') {
+    const entries = table.rowCount !== undefined ? table.rowCount + n : old.entryCount + n;
+    scope.schema.setIndexStats(ix.name, entries, Math.min(entries, old.distinctKeyCount + r.distinctAdded));
+  }
+  if (r.root !== ix.def.rootPage) {
+    ix.def = { ...ix.def, rootPage: r.root };
+    scope.catalog.put({ kind: 'index', index: ix.def });
+    scope.schemaChanged();
+  }
 }
 
-function* sortedEntries(scope: WriteScope, buf: IndexEntryBuffer, order: Uint32Array): Generator<readonly [U64, Uint8Array]> {
-  // bulkBuild consumes each pair before asking for the next: one tuple serves every entry, and
-  // no page buffer is held between entries (a spill safe point, as between rows in bulk-load.ts).
-  const pair: [U64, Uint8Array] = [0, buf.entryAt(0)];
-  for (let k = 0; k < order.length; k++) {
-    if ((k & SPILL_CHECK_MASK) === 0) scope.txn.spillSafePoint();
-    const i = order[k]!;
-    pair[0] = buf.keyAt(i);
-    pair[1] = buf.entryAt(i);
-    yield pair;
+/** The buffer's entries in key order, as a merge source (a spill safe point between entries). */
+class SortedEntries implements SortedEntrySource {
+  key: U64 = 0;
+  bytes: Uint8Array;
+  start = 0;
+  end = 0;
+  private k = 0;
+  constructor(
+    private readonly scope: WriteScope,
+    private readonly buf: IndexEntryBuffer,
+    private readonly order: Uint32Array,
+  ) {
+    this.bytes = buf.arenaBytes;
+  }
+
+  next(): boolean {
+    const k = this.k++;
+    if (k >= this.order.length) return false;
+    if ((k & SPILL_CHECK_MASK) === 0) this.scope.txn.spillSafePoint();
+    const i = this.order[k]!;
+    this.key = this.buf.keyAt(i);
+    this.start = this.buf.entryStart(i);
+    this.end = this.buf.entryStart(i + 1);
+    return true;
   }
 }
 
 /**
- * Entries order[from, to) share a key (a prefix or hash of the values): two of their rows with
- * equal non-NULL values in every index column violate the unique index.
+ * Entries order[from, to) of the batch share a key (a prefix or hash of the values); so may
+ * entries already in the index (found with `cursor`). Two of their rows with equal non-NULL values
+ * in every index column violate the unique index.
  */
-function checkUniqueRun(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf: IndexEntryBuffer, order: Uint32Array, from: number, to: number): void {
-  const rows: Value[][] = [];
-  for (let k = from; k < to; k++) {
-    const r = scope.rows.read(table, buf.rowidAt(order[k]!));
-    if (r !== undefined && ix.columnPositions.every((p) => r[p] !== null)) rows.push(r);
+function checkUniqueKey(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf: IndexEntryBuffer, order: Uint32Array, from: number, to: number, cursor: BTreeCursor | undefined): void {
+  const key = buf.keyAt(order[from]!);
+  const olds: (number | bigint)[] = [];
+  if (cursor !== undefined && cursor.seek(key)) {
+    for (let ok = true; ok && compareKeys(cursor.key, key) === 0; ok = cursor.next()) olds.push(indexEntryRowid(cursor.value()));
   }
+  if (to - from < 2 && olds.length === 0) return;
+  const rows: Value[][] = [];
+  const add = (rowid: number | bigint): void => {
+    const r = scope.rows.read(table, rowid);
+    if (r !== undefined && ix.columnPositions.every((p) => r[p] !== null)) rows.push(r);
+  };
+  for (let k = from; k < to; k++) add(buf.rowidAt(order[k]!));
+  if (rows.length === 0) return; // every new row has a NULL in the index: nothing can collide
+  for (const rowid of olds) add(rowid);
   const cmp = (a: readonly Value[], b: readonly Value[]): number => {
     for (const p of ix.columnPositions) {
       const c = compareValues(a[p]!, b[p]!, table.types[p]!);
@@ -270,30 +351,38 @@ function checkUniqueRun(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf:
   rows.sort(cmp);
   for (let i = 1; i < rows.length; i++) {
     if (cmp(rows[i - 1]!, rows[i]!) !== 0) continue;
-    const shown = ix.columnPositions.map((p) => String(rows[i]![p])).join(', ');
-    throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name, value: shown });
+    throw duplicate(table, ix, ix.columnPositions.map((p) => rows[i]![p]!));
   }
+}
+
+function duplicate(table: TableInfo, ix: IndexInfo, values: readonly Value[]): DecentDBError {
+  const shown = values.map((v) => String(v)).join(', ');
+  return new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name, value: shown });
 }
 
 /**
  * -0.0 and 0.0 are equal but keyed apart (raw IEEE bits), so equal-key runs miss them: each new
- * row holding a FLOAT64 zero is compared with the rows under every sign variant of its key.
+ * row holding a FLOAT64 zero is compared with the rows, new and old, under every sign variant of its key.
  */
-function checkSignedZeros(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf: IndexEntryBuffer, order: Uint32Array): void {
+function checkSignedZeros(scope: WriteScope, table: TableInfo, ix: IndexInfo, buf: IndexEntryBuffer, order: Uint32Array, cursor: BTreeCursor | undefined): void {
   const values: Value[] = [];
   for (const rowid of buf.zeroRowids) {
     const row = scope.rows.read(table, rowid);
     if (row === undefined || ix.columnPositions.some((p) => row[p] === null)) continue;
     values.length = 0;
     for (const p of ix.columnPositions) values.push(row[p]!);
+    const clash = (other: number | bigint): boolean => {
+      if (BigInt(other) === BigInt(rowid)) return false;
+      const r = scope.rows.read(table, other);
+      return r !== undefined && ix.columnPositions.every((p) => r[p] !== null && compareValues(r[p]!, row[p]!, table.types[p]!) === 0);
+    };
     for (const key of signedZeroKeys(values, ix.types)) {
       for (let k = lowerBound(buf, order, key); k < order.length && !keyLess(key, buf.keyAt(order[k]!)); k++) {
-        const other = buf.rowidAt(order[k]!);
-        if (BigInt(other) === BigInt(rowid)) continue;
-        const r = scope.rows.read(table, other);
-        if (r === undefined || !ix.columnPositions.every((p) => r[p] !== null && compareValues(r[p]!, row[p]!, table.types[p]!) === 0)) continue;
-        const shown = values.map((v) => String(v)).join(', ');
-        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${ix.name}" on table "${table.name}": key (${ix.def.columns.join(', ')})=(${shown}) already exists`, { table: table.name, index: ix.name, value: shown });
+        if (clash(buf.rowidAt(order[k]!))) throw duplicate(table, ix, values);
+      }
+      if (cursor === undefined || !cursor.seek(key)) continue;
+      for (let ok = true; ok && compareKeys(cursor.key, key) === 0; ok = cursor.next()) {
+        if (clash(indexEntryRowid(cursor.value()))) throw duplicate(table, ix, values);
       }
     }
   }

@@ -1,25 +1,29 @@
 /**
  * bulkLoad: many rows into one table, fast. Rows are cast and checked like INSERT (NOT NULL,
- * CHECK, UNIQUE, foreign keys) but written without per-row index maintenance: into an empty
- * table whose rowids arrive in ascending order the table tree is built bottom-up
- * (BTree.bulkBuild, pages filled fully); otherwise rows are inserted (append fast path). Each
- * secondary index is rebuilt once per batch from its old and new entries, sorted together
- * (bulk-index.ts). The caller chooses the durability and the batch size (rows per transaction;
- * default: one transaction).
+ * CHECK, UNIQUE, foreign keys) but written without per-row index maintenance: while rowids
+ * ascend past the table's last key they are merged into the table tree bottom-up
+ * (btree mergeSorted: into an empty table a bottom-up build, into a non-empty one an append at
+ * the right edge that rewrites only the last leaf); a row out of order ends the merge and the
+ * rest are inserted one by one. Each secondary index gets the batch's new entries, sorted, merged
+ * in once per batch (bulk-index.ts). The caller chooses the durability and the batch size (rows
+ * per transaction; default: one transaction). A failed batch changes nothing (its transaction
+ * rolls back).
  */
 import { DecentDBError } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import type { Durability } from '../pager/index.js';
-import { BTree, compareKeys } from '../btree/index.js';
-import { encodeRecord, keyToRowid, rowidToKey, type SqlType, type Value } from '../record/index.js';
+import { BTree, compareKeys, mergeSorted } from '../btree/index.js';
+import type { SortedEntrySource } from '../btree/index.js';
+import { keyToRowid, rowidToKey, type SqlType, type Value } from '../record/index.js';
 import { assignCast } from '../exec/index.js';
-import { IndexEntryBuffer, addIndexEntry, readIndexEntries, rebuildIndex } from './bulk-index.js';
+import { IndexEntryBuffer, addIndexEntry, mergeIndex } from './bulk-index.js';
+import { RecordScratch } from './bulk-record.js';
 import type { EngineContext } from './engine-context.js';
 import { fromJs, naturalType } from './js-values.js';
 import { rowsWhere } from './foreign-keys.js';
 import { compileStoredExpr, type RowExpr } from './row-expressions.js';
 import { checkViolation } from './dml-rows.js';
-import type { TableInfo } from './schema.js';
+import type { IndexInfo, TableInfo } from './schema.js';
 import { addTrigramRows } from './trigram-sync.js';
 import type { WriteScope } from './session.js';
 
@@ -37,7 +41,7 @@ export interface BulkLoadOptions {
 export interface BulkLoadResult {
   readonly rows: number;
   readonly batches: number;
-  /** True when the table tree was built bottom-up rather than by inserts. */
+  /** True when rows were merged into the table tree bottom-up rather than inserted one by one. */
   readonly bottomUp: boolean;
 }
 
@@ -71,109 +75,140 @@ interface BatchResult {
 
 function loadBatch(ctx: EngineContext, scope: WriteScope, tableName: string, input: Iterator<InputRow>, limit: number, options: BulkLoadOptions): BatchResult {
   const table = scope.schema.requireTable(tableName);
-  const prep = new RowPreparer(ctx, scope, table, options.columns);
-  const indexes = table.indexes.filter((ix) => ix.def.kind === 'btree');
-  const trigrams = table.indexes.filter((ix) => ix.def.kind === 'trigram');
-  const trigramRows: (readonly [number | bigint, Value | undefined])[][] = trigrams.map(() => []);
-  // Each index's current entries first: one stable sort then orders old + new (bulk-index.ts).
-  const entries = indexes.map((ix) => {
-    const buf = new IndexEntryBuffer();
-    readIndexEntries(scope.txn, ix, buf);
-    return buf;
-  });
-  const oldCounts = entries.map((b) => b.count);
-  const scratch: Value[] = [];
-  const tree = new BTree(scope.txn, table.def.rootPage);
-  const empty = tree.lastKey() === undefined && oldCounts.every((c) => c === 0);
-  let count = 0;
-  let exhausted = false;
-  let lastKey: U64 | undefined;
-  let pending = false;
-  /** The row next() produced last: its table key and encoded record. */
-  let key: U64 = 0;
-  let record: Uint8Array = EMPTY_BYTES;
-
-  const next = (): boolean => {
-    if (count >= limit) return false;
-    // Between rows no page buffer is held (bulkBuild writes each page whole at its flush): let
-    // the transaction spill its dirty pages to the WAL so memory stays within the spill budget.
-    if ((count & SPILL_CHECK_MASK) === 0) scope.txn.spillSafePoint();
-    const item = input.next();
-    if (item.done === true) {
-      exhausted = true;
-      return false;
-    }
-    const row = prep.prepare(item.value);
-    const rowid = prep.rowid;
-    for (let i = 0; i < indexes.length; i++) addIndexEntry(entries[i]!, indexes[i]!, row, rowid, scratch);
-    for (let i = 0; i < trigrams.length; i++) trigramRows[i]!.push([rowid, row[trigrams[i]!.columnPositions[0]!]]);
-    count++;
-    key = rowidToKey(rowid);
-    record = encodeRecord(row, table.types, scope.rows.overflow);
-    return true;
-  };
-
-  let bottomUp = false;
-  if (empty) {
-    // Build bottom-up while keys ascend; stop at the first key out of order and insert the rest.
-    const source = function* (): Generator<readonly [U64, Uint8Array]> {
-      const pair: [U64, Uint8Array] = [0, EMPTY_BYTES];
-      while (next()) {
-        if (lastKey !== undefined && compareKeys(key, lastKey) <= 0) {
-          pending = true;
-          return;
-        }
-        lastKey = key;
-        // bulkBuild consumes each pair before asking for the next: one tuple serves every row.
-        pair[0] = key;
-        pair[1] = record;
-        yield pair;
-      }
-    };
-    const built = BTree.bulkBuild(scope.txn, source());
-    if (built.root !== table.def.rootPage) {
-      new BTree(scope.txn, table.def.rootPage).destroy();
-      setTableRoot(scope, table, built.root);
-    }
-    bottomUp = true;
+  const rows = new RowSource(ctx, scope, table, input, limit, options.columns);
+  rows.floor = new BTree(scope.txn, table.def.rootPage).lastKey();
+  // Rows whose rowids ascend past every existing key: merged bottom-up (an empty table is built,
+  // a non-empty one appended to at its right edge).
+  const merged = mergeSorted(scope.txn, table.def.rootPage, rows);
+  if (merged.root !== table.def.rootPage) setTableRoot(scope, table, merged.root);
+  if (rows.pending) {
+    // The first row out of order and every later one: inserted one by one (unique rowids checked).
+    const target = new BTree(scope.txn, table.def.rootPage);
+    insertRow(target, table, rows);
+    while (rows.advance()) insertRow(target, table, rows);
+    if (target.root !== table.def.rootPage) setTableRoot(scope, table, target.root);
   }
-  const target = new BTree(scope.txn, table.def.rootPage);
-  const insertOne = (): void => {
-    try {
-      target.insert(key, record, UNIQUE);
-    } catch (e) {
-      if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') {
-        const col = table.rowidColumn >= 0 ? table.def.columns[table.rowidColumn]!.name : 'rowid';
-        const rowid = String(keyToRowid(key));
-        throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey" on table "${table.name}": key (${col})=(${rowid}) already exists`, { table: table.name, column: col, value: rowid });
-      }
-      throw e;
-    }
-  };
-  if (pending) insertOne();
-  while (next()) insertOne();
-  if (target.root !== table.def.rootPage) setTableRoot(scope, table, target.root);
-
-  indexes.forEach((ix, i) => rebuildIndex(scope, table, ix, entries[i]!, entries[i]!.count - oldCounts[i]!));
-  trigrams.forEach((ix, i) => {
+  rows.indexes.forEach((ix, i) => mergeIndex(scope, table, ix, rows.entries[i]!));
+  rows.trigrams.forEach((ix, i) => {
     // ADR-0007: one build (empty index) or one grouped append per batch, not per row.
-    const root = addTrigramRows(scope.txn, ix, trigramRows[i]!);
+    const list = rows.trigramRows[i]!;
+    const root = addTrigramRows(scope.txn, ix, list);
     if (root !== ix.def.rootPage) {
       ix.def = { ...ix.def, rootPage: root };
       scope.catalog.put({ kind: 'index', index: ix.def });
     }
-    if (trigramRows[i]!.length > 0) scope.schemaChanged(); // clears the shared tails these writes bypassed
+    if (list.length > 0) scope.schemaChanged(); // clears the shared tails these writes bypassed
   });
   table.nextRowId = undefined;
-  if (table.rowCount !== undefined) table.rowCount += count;
-  prep.verifyForeignKeys();
-  return { rows: count, exhausted, bottomUp };
+  if (table.rowCount !== undefined) table.rowCount += rows.count;
+  rows.prep.verifyForeignKeys();
+  return { rows: rows.count, exhausted: rows.exhausted, bottomUp: merged.added > 0 };
 }
 
-const EMPTY_BYTES = new Uint8Array(0);
-const UNIQUE = { unique: true } as const;
 /** Rows (or index entries) between spill checks (a check is a size comparison). */
 const SPILL_CHECK_MASK = 1023;
+const UNIQUE = { unique: true } as const;
+
+/**
+ * The batch's rows in input order, each prepared, its index entries collected and its record
+ * encoded into one reused buffer. As a merge source it yields rows while their keys ascend past
+ * `floor`, and stops at the first that does not (`pending`: it is then the current row).
+ */
+class RowSource implements SortedEntrySource {
+  key: U64 = 0;
+  bytes: Uint8Array;
+  readonly start = 0;
+  end = 0;
+  count = 0;
+  exhausted = false;
+  pending = false;
+  /** Largest key so far (merge mode): the next row must sort after it. */
+  floor: U64 | undefined;
+  readonly prep: RowPreparer;
+  readonly indexes: IndexInfo[];
+  readonly trigrams: IndexInfo[];
+  readonly entries: IndexEntryBuffer[];
+  readonly trigramRows: (readonly [number | bigint, Value | undefined])[][];
+  private readonly record: RecordScratch;
+  private readonly scratch: Value[] = [];
+
+  constructor(
+    ctx: EngineContext,
+    private readonly scope: WriteScope,
+    table: TableInfo,
+    private readonly input: Iterator<InputRow>,
+    private readonly limit: number,
+    columns: readonly string[] | undefined,
+  ) {
+    this.prep = new RowPreparer(ctx, scope, table, columns);
+    this.indexes = table.indexes.filter((ix) => ix.def.kind === 'btree');
+    this.trigrams = table.indexes.filter((ix) => ix.def.kind === 'trigram');
+    this.entries = this.indexes.map((ix) => {
+      const buf = new IndexEntryBuffer();
+      if (ix.columnPositions.length === 1 && ix.types[0]!.base === 'INT64') buf.intColumn = ix.columnPositions[0]!;
+      return buf;
+    });
+    this.trigramRows = this.trigrams.map(() => []);
+    this.record = new RecordScratch(table.types);
+    this.bytes = this.record.bytes;
+  }
+
+  /** Merge source: the next row when its key sorts after every key before it. */
+  next(): boolean {
+    if (!this.advance()) return false;
+    if (this.floor !== undefined && compareKeys(this.key, this.floor) <= 0) {
+      this.pending = true;
+      return false;
+    }
+    this.floor = this.key;
+    return true;
+  }
+
+  /** Reads, checks and encodes the next input row; false at the batch's end. */
+  advance(): boolean {
+    if (this.count >= this.limit) return false;
+    // Between rows no page buffer is held (the merge keeps private copies): let the
+    // transaction spill its dirty pages to the WAL so memory stays within the spill budget.
+    if ((this.count & SPILL_CHECK_MASK) === 0) this.scope.txn.spillSafePoint();
+    const item = this.input.next();
+    if (item.done === true) {
+      this.exhausted = true;
+      return false;
+    }
+    const prep = this.prep;
+    const row = prep.prepare(item.value);
+    const rowid = prep.rowid;
+    const indexes = this.indexes;
+    for (let i = 0; i < indexes.length; i++) {
+      const buf = this.entries[i]!;
+      // One INT64 column: a non-negative number is its own key (addIndexEntry's fast path, one call less).
+      const v = buf.intColumn >= 0 ? row[buf.intColumn] : null;
+      if (typeof v === 'number' && v >= 0) buf.addRowid(v, rowid);
+      else addIndexEntry(buf, indexes[i]!, row, rowid, this.scratch);
+    }
+    for (let i = 0; i < this.trigrams.length; i++) this.trigramRows[i]!.push([rowid, row[this.trigrams[i]!.columnPositions[0]!]]);
+    this.count++;
+    this.key = typeof rowid === 'number' && rowid >= 0 ? rowid : rowidToKey(rowid);
+    this.record.encode(row, this.scope.rows.overflow);
+    this.bytes = this.record.bytes;
+    this.end = this.record.length;
+    return true;
+  }
+}
+
+function insertRow(target: BTree, table: TableInfo, rows: RowSource): void {
+  const key = rows.key;
+  try {
+    target.insert(key, rows.bytes.slice(0, rows.end), UNIQUE);
+  } catch (e) {
+    if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') {
+      const col = table.rowidColumn >= 0 ? table.def.columns[table.rowidColumn]!.name : 'rowid';
+      const rowid = String(keyToRowid(key));
+      throw new DecentDBError('ERR_CONSTRAINT', `duplicate key value violates unique constraint "${table.name}_pkey" on table "${table.name}": key (${col})=(${rowid}) already exists`, { table: table.name, column: col, value: rowid });
+    }
+    throw e;
+  }
+}
 
 function setTableRoot(scope: WriteScope, table: TableInfo, root: number): void {
   table.def = { ...table.def, rootPage: root };
@@ -194,6 +229,9 @@ class RowPreparer {
   private readonly castMemo: (Map<unknown, Value> | null)[];
   private readonly bases: readonly string[];
   private readonly notNull: readonly number[];
+  private readonly row: Value[];
+  /** Length of an array row that gives every column (positions cover them all), else -1. */
+  private readonly fullWidth: number;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -214,31 +252,47 @@ class RowPreparer {
     this.bases = table.types.map((t) => t.base);
     this.notNull = table.def.columns.flatMap((c, i) => (c.notNull || c.primaryKey ? [i] : []));
     this.castMemo = table.types.map((t) => (t.base === 'DECIMAL' ? new Map() : null));
+    this.row = new Array<Value>(table.types.length).fill(null);
+    this.fullWidth = new Set(this.positions).size === table.types.length ? this.positions.length : -1;
   }
 
   /** Rowid of the row the last prepare() returned. */
   rowid: number | bigint = 0;
 
-  /** The cast, defaulted, checked row; its rowid is left in `this.rowid`. */
+  /** The cast, defaulted, checked row (valid until the next call); its rowid is left in `this.rowid`. */
   prepare(input: InputRow): Value[] {
     const t = this.table;
-    const row = new Array<Value>(t.types.length).fill(null);
+    // One array serves every row: callers copy what they keep (values, encoded bytes).
+    const row = this.row;
+    row.fill(null);
     const given = this.given;
-    given.fill(0);
-    if (Array.isArray(input)) {
-      if (input.length > this.positions.length) throw new DecentDBError('ERR_SQL', `bulkLoad row has ${input.length} values for ${this.positions.length} columns`);
-      for (let i = 0; i < input.length; i++) this.set(row, given, this.positions[i]!, input[i]);
+    if (!Array.isArray(input) || input.length !== this.fullWidth) given.fill(0);
+    const positions = this.positions;
+    if (Array.isArray(input) && input.length === this.fullWidth) {
+      // Every column given: no defaults to find. Identity casts inline (as in set()).
+      const bases = this.bases;
+      for (let i = 0; i < input.length; i++) {
+        const raw: unknown = input[i];
+        const pos = positions[i]!;
+        const base = bases[pos];
+        if ((typeof raw === 'string' && base === 'TEXT') || (typeof raw === 'number' && base === 'INT64' && Number.isInteger(raw))) row[pos] = raw;
+        else this.set(row, pos, raw);
+      }
+    } else if (Array.isArray(input)) {
+      if (input.length > positions.length) throw new DecentDBError('ERR_SQL', `bulkLoad row has ${input.length} values for ${positions.length} columns`);
+      for (let i = 0; i < input.length; i++) {
+        given[positions[i]!] = 1;
+        this.set(row, positions[i]!, input[i]);
+      }
+      this.applyDefaults(row, given);
     } else {
       for (const key of Object.keys(input)) {
         const p = t.column(key);
         if (p < 0) throw new DecentDBError('ERR_SQL', `column "${key}" of relation "${t.name}" does not exist`, { column: key });
-        this.set(row, given, p, (input as Record<string, unknown>)[key]);
+        given[p] = 1;
+        this.set(row, p, (input as Record<string, unknown>)[key]);
       }
-    }
-    for (let p = 0; p < row.length; p++) {
-      if (given[p]) continue;
-      const d = this.defaults[p];
-      if (d !== null && d !== undefined) row[p] = assignCast(d(EMPTY, EMPTY), d.type, t.types[p]!, t.def.columns[p]!.name, this.ctx.clock);
+      this.applyDefaults(row, given);
     }
     let rowid: number | bigint;
     if (t.rowidColumn >= 0 && row[t.rowidColumn] !== null) rowid = row[t.rowidColumn] as number | bigint;
@@ -249,17 +303,26 @@ class RowPreparer {
       }
       if (t.rowidColumn >= 0) row[t.rowidColumn] = rowid;
     }
-    this.next = successor(rowid, this.next);
-    for (const p of this.notNull) {
-      const c = t.def.columns[p]!;
+    const next = this.next;
+    if (typeof rowid === 'number' && typeof next === 'number' && rowid < Number.MAX_SAFE_INTEGER) this.next = rowid >= next ? rowid + 1 : next;
+    else this.next = successor(rowid, next);
+    // Indexed loops: cheap before the JIT has optimized this (a for-of steps an iterator).
+    const notNull = this.notNull;
+    for (let i = 0; i < notNull.length; i++) {
+      const p = notNull[i]!;
       if (row[p] === null) {
+        const c = t.def.columns[p]!;
         throw new DecentDBError('ERR_CONSTRAINT', `null value in column "${c.name}" of relation "${t.name}" violates not-null constraint`, { table: t.name, column: c.name });
       }
     }
-    for (const k of this.checks) {
+    const checks = this.checks;
+    for (let i = 0; i < checks.length; i++) {
+      const k = checks[i]!;
       if (k.expr(row, EMPTY) === false) throw checkViolation(t, k.name, row);
     }
-    for (const p of this.fkColumns) {
+    const fkColumns = this.fkColumns;
+    for (let i = 0; i < fkColumns.length; i++) {
+      const p = fkColumns[i]!;
       const v = row[p]!;
       if (v === null) continue;
       let seen = this.fkValues.get(p);
@@ -297,8 +360,16 @@ class RowPreparer {
     }
   }
 
-  private set(row: Value[], given: Uint8Array, pos: number, raw: unknown): void {
-    given[pos] = 1;
+  private applyDefaults(row: Value[], given: Uint8Array): void {
+    const t = this.table;
+    for (let p = 0; p < row.length; p++) {
+      if (given[p]) continue;
+      const d = this.defaults[p];
+      if (d !== null && d !== undefined) row[p] = assignCast(d(EMPTY, EMPTY), d.type, t.types[p]!, t.def.columns[p]!.name, this.ctx.clock);
+    }
+  }
+
+  private set(row: Value[], pos: number, raw: unknown): void {
     // Identity casts (castValue returns these inputs unchanged), without the natural-type object.
     const base = this.bases[pos];
     if ((typeof raw === 'string' && base === 'TEXT') || (typeof raw === 'number' && base === 'INT64' && Number.isInteger(raw))) {

@@ -91,7 +91,7 @@ describe('bulkLoad', () => {
     const f = failure(() => db.bulkLoad('track', input, { batchSize: 100, durability: 'off' }));
     expect(f.code).toBe('ERR_CONSTRAINT');
     expect(rows(db, 'SELECT COUNT(*) FROM track')).toEqual([[200]]);
-    expect(db.bulkLoad('track', tracks(100, 1000), { batchSize: 30, durability: 'normal' })).toEqual({ rows: 100, batches: 4, bottomUp: false });
+    expect(db.bulkLoad('track', tracks(100, 1000), { batchSize: 30, durability: 'normal' })).toEqual({ rows: 100, batches: 4, bottomUp: true });
     expect(rows(db, 'SELECT COUNT(*) FROM track')).toEqual([[300]]);
   });
 
