@@ -60,13 +60,16 @@ export interface BTreeCursor {
   value(): Uint8Array;
 }
 
+/** A cursor's page before its first positioning (shared: a typed array per cursor is costly). */
+const NO_PAGE = new Uint8Array(0);
+
 /** Leaf-chain cursor. @internal (construct through BTree.cursor()). */
 export class LeafCursor implements BTreeCursor {
   valid = false;
   pageNo = 0;
   idx = 0;
   view: PageView | undefined = undefined;
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = NO_PAGE;
   private readonly tree: TreeRef;
   private readonly epoch: StoreEpoch;
   private seenEpoch = 0;
@@ -114,7 +117,7 @@ export class LeafCursor implements BTreeCursor {
     const v = this.view!;
     const i = this.idx;
     if (v.isOverflow(i)) return readOverflowChain(this.tree.store, v.overflowHead(i));
-    const off = v.valOff[i]!;
+    const off = v.valueOffset(i);
     return this.buf.subarray(off, off + v.valueLength(i));
   }
 

@@ -29,6 +29,7 @@ import { freeOverflowChain, overflowChainPages, readOverflowChain, writeOverflow
 import { LeafCursor, MAX_DEPTH, storeEpoch } from './btree-cursor.js';
 import type { BTreeCursor, StoreEpoch } from './btree-cursor.js';
 import { bulkBuildTree } from './bulk-build.js';
+import { copyBytes, spliceLeaf } from './leaf-splice.js';
 
 export interface InsertOptions {
   /** Reject a key that already exists with ERR_CONSTRAINT (table trees). */
@@ -48,6 +49,15 @@ export interface BTreeStats {
 let payload = new Uint8Array(600);
 
 /**
+ * The path of the last descendForInsert (page ids and child indexes, root first), shared by
+ * every tree: an insert uses it only between its own descent and its separator inserts, and
+ * nothing in between descends another tree (engines create BTree objects per call, so
+ * per-tree arrays were reallocated for every row).
+ */
+const pathPages: number[] = [];
+const pathIdx: number[] = [];
+
+/**
  * A B+Tree over a PageStore. The root page id changes after a root split: read `root` after
  * writes and persist it (catalog record or header).
  * @example
@@ -58,8 +68,8 @@ export class BTree {
   readonly store: PageStore;
   private rootPage: number;
   private readonly epoch: StoreEpoch;
-  private readonly pathPages: number[] = [];
-  private readonly pathIdx: number[] = [];
+  /** Entries of pathPages/pathIdx valid after this tree's last descendForInsert. */
+  private pathDepth = 0;
   /** Cursor for get/has/update/delete, made on first use (many trees only insert or scan). */
   private finderCursor: LeafCursor | undefined = undefined;
   /** Set by descendForInsert: the tightest lower separator on the path equals the key. */
@@ -114,7 +124,7 @@ export class BTree {
     if (i < v.count) {
       if (compareKeys(v.keys[i]!, key) !== 0) return undefined;
       if (v.isOverflow(i)) return readOverflowChain(store, v.overflowHead(i));
-      const off = v.valOff[i]!;
+      const off = v.valueOffset(i);
       return buf.subarray(off, off + v.valueLength(i));
     }
     // The first key >= `key` lies in a later leaf (or none does): the cursor follows the chain.
@@ -142,7 +152,7 @@ export class BTree {
       }
     }
     const len = this.buildPayload(value);
-    this.insertAt(leaf, at, key, payload.subarray(0, len));
+    this.insertAt(leaf, at, key, payload, len);
   }
 
   /** Replaces the value of the first entry with `key`; false when absent. */
@@ -159,14 +169,18 @@ export class BTree {
       // view) stays valid.
       const page = this.store.write(pageNo);
       this.epoch.n++;
-      page.set(value, v.valOff[i]!);
+      page.set(value, v.valueOffset(i));
       if (page !== src) adoptLeafView(page, v);
       return true;
     }
     if (v.isOverflow(i)) freeOverflowChain(this.store, v.overflowHead(i));
     const len = this.buildPayload(value);
-    const d = composeLeaf(src, v, i, 1, key, payload.subarray(0, len));
     this.epoch.n++;
+    if (v.flags === FLAG_DELTA_KEYS) {
+      const page = this.store.write(pageNo);
+      if (spliceLeaf(page, v, page === src, i, 1, key, payload, len)) return true;
+    }
+    const d = composeLeaf(src, v, i, 1, key, payload.subarray(0, len));
     if (d.end <= this.store.pageSize) {
       writeLeafFromDraft(this.store.write(pageNo), d, 0, d.count, v.link);
       return true;
@@ -177,7 +191,7 @@ export class BTree {
     const d2 = composeLeaf(src, v, i, 1, undefined, undefined);
     writeLeafFromDraft(this.store.write(pageNo), d2, 0, d2.count, v.link);
     const leaf = this.descendForInsert(key, true);
-    this.insertAt(leaf, leaf.lowerBound(key), key, saved);
+    this.insertAt(leaf, leaf.lowerBound(key), key, saved, saved.length);
     return true;
   }
 
@@ -194,9 +208,13 @@ export class BTree {
       const i = c.idx;
       if (value === undefined || this.valueMatches(v, c.buf, i, value)) {
         if (v.isOverflow(i)) freeOverflowChain(this.store, v.overflowHead(i));
-        const d = composeLeaf(c.buf, v, i, 1, undefined, undefined);
         this.epoch.n++;
-        writeLeafFromDraft(this.store.write(c.pageNo), d, 0, d.count, v.link);
+        const src = c.buf;
+        const page = this.store.write(c.pageNo);
+        // A removal never grows a delta-key page, so the in-place splice always applies there.
+        if (spliceLeaf(page, v, page === src, i, 1, 0, undefined)) return true;
+        const d = composeLeaf(src, v, i, 1, undefined, undefined);
+        writeLeafFromDraft(page, d, 0, d.count, v.link);
         return true;
       }
       c.next();
@@ -250,22 +268,23 @@ export class BTree {
   private descendForInsert(key: U64, leftmost = false): PageView {
     const store = this.store;
     const limit = pageLimit(store);
-    const pages = this.pathPages;
-    const idx = this.pathIdx;
-    pages.length = 0;
-    idx.length = 0;
+    const pages = pathPages;
+    const idx = pathIdx;
+    let depth = 0;
     let low: U64 | undefined;
     let pageNo = this.rootPage;
     let v = readPage(store, pageNo, limit);
     while (!v.isLeaf) {
-      if (pages.length >= MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
+      if (depth >= MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
       const i = leftmost ? v.lowerBound(key) : v.upperBound(key);
       if (i > 0) low = v.keys[i - 1]!;
-      pages.push(pageNo);
-      idx.push(i);
+      pages[depth] = pageNo;
+      idx[depth] = i;
+      depth++;
       pageNo = v.child(i);
       v = readPage(store, pageNo, limit);
     }
+    this.pathDepth = depth;
     this.lowSepEqual = low !== undefined && compareKeys(low, key) === 0;
     return v;
   }
@@ -283,7 +302,8 @@ export class BTree {
     return pos + value.length;
   }
 
-  private insertAt(leaf: PageView, at: number, key: U64, cell: Uint8Array): void {
+  /** Inserts the cell (`key`, first `cellLen` bytes of `cell`) at index `at` of `leaf`. */
+  private insertAt(leaf: PageView, at: number, key: U64, cell: Uint8Array, cellLen: number): void {
     const store = this.store;
     const pageNo = leaf.pageNo;
     const src = store.read(pageNo);
@@ -293,18 +313,23 @@ export class BTree {
       const prev = at > 0 && leaf.flags === FLAG_DELTA_KEYS ? leaf.keys[at - 1]! : 0;
       const k = keyDelta(prev, key);
       const end = leaf.end;
-      if (end + varintSize(k) + cell.length <= store.pageSize && at < 0xffff) {
+      if (end + varintSize(k) + cellLen <= store.pageSize && at < 0xffff) {
         const page = store.write(pageNo);
         const pos = putVarint(page, end, k);
-        page.set(cell, pos);
+        copyBytes(page, pos, cell, cellLen);
         page[2] = (at + 1) & 0xff;
         page[3] = (at + 1) >>> 8;
         // The view stays current (grown in place when it is this writable buffer's own).
-        appendLeafCell(page, pageNo, leaf, page === src, key, end, pos, pos + cell.length);
+        appendLeafCell(page, pageNo, leaf, page === src, key, end, pos, pos + cellLen);
         return;
       }
     }
-    const d = composeLeaf(src, leaf, at, 0, key, cell);
+    if (leaf.flags === FLAG_DELTA_KEYS) {
+      // Mid-page insert: move the tail in place, keep the view current (no re-decode).
+      const page = store.write(pageNo);
+      if (spliceLeaf(page, leaf, page === src, at, 0, key, cell, cellLen)) return;
+    }
+    const d = composeLeaf(src, leaf, at, 0, key, cell.subarray(0, cellLen));
     if (d.end <= store.pageSize) {
       writeLeafFromDraft(store.write(pageNo), d, 0, d.count, leaf.link);
       return;
@@ -325,7 +350,10 @@ export class BTree {
     }
     for (let p = parts - 1; p >= 0; p--) {
       const to = p + 1 < parts ? starts[p + 1]! : d.count;
-      writeLeafFromDraft(store.write(pages[p]!), d, starts[p]!, to, p + 1 < parts ? pages[p + 1]! : next);
+      // Views built from the draft spare decoding the parts on their next visit; an append
+      // past the end never visits its full left part again, so that one is not built.
+      const viewOf = appendPastEnd && p === 0 ? undefined : pages[p]!;
+      writeLeafFromDraft(store.write(pages[p]!), d, starts[p]!, to, p + 1 < parts ? pages[p + 1]! : next, viewOf);
     }
     pages.shift();
     this.insertSeparators(seps, pages);
@@ -338,9 +366,9 @@ export class BTree {
   private insertSeparators(seps: U64[], news: number[]): void {
     const store = this.store;
     const limit = pageLimit(store);
-    for (let level = this.pathPages.length - 1; level >= 0; level--) {
-      const pageNo = this.pathPages[level]!;
-      const j = this.pathIdx[level]!;
+    for (let level = this.pathDepth - 1; level >= 0; level--) {
+      const pageNo = pathPages[level]!;
+      const j = pathIdx[level]!;
       const v = readPage(store, pageNo, limit);
       const src = store.read(pageNo);
       if (spliceInternal(store.write(pageNo), src, v, j, seps, news)) return;
@@ -380,7 +408,7 @@ export class BTree {
     }
     const len = v.valueLength(i);
     if (len !== value.length) return false;
-    const off = v.valOff[i]!;
+    const off = v.valueOffset(i);
     for (let j = 0; j < len; j++) if (buf[off + j] !== value[j]) return false;
     return true;
   }

@@ -35,8 +35,8 @@ export function pageLimit(store: PageStore): number {
   return typeof c === 'number' ? c : 0xffffffff;
 }
 
-/** Spare slots in a leaf view's arrays, so appends in place rarely reallocate. */
-const APPEND_ROOM = 8;
+/** Spare slots in a leaf view's arrays, so appends in place rarely reallocate. @internal */
+export const APPEND_ROOM = 8;
 
 /** A leaf's cell index as a writer computed it (flags are always FLAG_DELTA_KEYS). @internal */
 export interface ViewParts {
@@ -46,27 +46,33 @@ export interface ViewParts {
   readonly keys: U64[];
   readonly cellOff: Int32Array;
   readonly payOff: Int32Array;
-  readonly valOff: Int32Array;
   readonly aux: Float64Array;
 }
 
 /**
  * The decoded cell index of one page image. For a leaf, `aux[i]` is the control varint; for an
- * internal page, the child page id. `cellOff[count]` is the end of the last cell.
+ * internal page, the child page id. `cellOff[count]` is the end of the last cell. A leaf
+ * value starts right after its control varint: `valueOffset(i)` (not stored, so an in-place
+ * splice rebases two offset arrays, not three).
  */
 export class PageView {
   readonly pageNo: number;
   readonly type: number;
   readonly flags: number;
-  /** Mutable only through appendLeafCell, on a view its writable buffer owns alone. */
+  /** Mutable only through appendLeafCell / spliceLeaf, on a view its writable buffer owns alone. */
   count: number;
   readonly link: number;
   readonly keys: U64[];
   /** Typed arrays may be longer than `count` (+1 for cellOff): room for in-place appends. */
   readonly cellOff: Int32Array;
   readonly payOff: Int32Array;
-  readonly valOff: Int32Array;
   readonly aux: Float64Array;
+  /**
+   * Value offsets, only for a decoded leaf with a non-minimal control varint (valid LEB128
+   * that our writers never produce): then valueOffset cannot derive them, and in-place
+   * writers leave such a page to the rewriting path. Null otherwise.
+   */
+  readonly valOffs: Int32Array | null;
   /** Header words, to detect a buffer whose bytes changed behind the cache. */
   h0: number;
   readonly h1: number;
@@ -85,7 +91,7 @@ export class PageView {
       this.keys = parts.keys;
       this.cellOff = parts.cellOff;
       this.payOff = parts.payOff;
-      this.valOff = parts.valOff;
+      this.valOffs = null;
       this.aux = parts.aux;
       this.h0 = readU32(buf, 0);
       this.h1 = parts.link;
@@ -112,8 +118,8 @@ export class PageView {
     const cap = leaf ? count + APPEND_ROOM : count;
     const cellOff = new Int32Array(cap + 1);
     const payOff = new Int32Array(cap);
-    const valOff = leaf ? new Int32Array(cap) : payOff;
     const aux = new Float64Array(cap);
+    let valOffs: Int32Array | null = null;
     const r = reader.reset(buf, PAGE_HEADER_SIZE, size, pageNo);
     const delta = flags === FLAG_DELTA_KEYS;
     let prev: U64 = 0;
@@ -156,7 +162,12 @@ export class PageView {
       if (leaf) {
         const ctl = r.smallVarint(0x1ffffffff, 'leaf control');
         aux[i] = ctl;
-        valOff[i] = r.pos;
+        if (valOffs !== null) valOffs[i] = r.pos;
+        else if (r.pos - pos !== controlSize(ctl)) {
+          valOffs = new Int32Array(count);
+          for (let j = 0; j < i; j++) valOffs[j] = payOff[j]! + controlSize(aux[j]!);
+          valOffs[i] = r.pos;
+        }
         if (ctl % 2 === 0) r.skip(ctl / 2);
         else {
           const head = (ctl - 1) / 2;
@@ -173,7 +184,7 @@ export class PageView {
     this.keys = keys;
     this.cellOff = cellOff;
     this.payOff = payOff;
-    this.valOff = valOff;
+    this.valOffs = valOffs;
     this.aux = aux;
   }
 
@@ -237,6 +248,12 @@ export class PageView {
     return lo;
   }
 
+  /** Byte offset of leaf cell i's value (inline bytes or overflow head): after its control varint. */
+  valueOffset(i: number): number {
+    const exact = this.valOffs;
+    return exact === null ? this.payOff[i]! + controlSize(this.aux[i]!) : exact[i]!;
+  }
+
   /** Whether leaf cell i keeps its value in an overflow chain. */
   isOverflow(i: number): boolean {
     return this.aux[i]! % 2 === 1;
@@ -251,6 +268,11 @@ export class PageView {
   overflowHead(i: number): number {
     return (this.aux[i]! - 1) / 2;
   }
+}
+
+/** Bytes of a control varint (< 2^35) in minimal LEB128. @internal */
+export function controlSize(ctl: number): number {
+  return ctl < 0x80 ? 1 : ctl < 0x4000 ? 2 : ctl < 0x200000 ? 3 : ctl < 0x10000000 ? 4 : 5;
 }
 
 const reader = new ByteReader();
@@ -268,7 +290,7 @@ export function setPageViewCache(enabled: boolean): void {
 /**
  * The decoded view of `buf` (page `pageNo`). Cached per buffer: committed images never change
  * (PageStore contract 1), and every B+Tree write either drops the view (`forgetPageView`, then a
- * re-decode) or keeps it exact (`appendLeafCell`, `adoptLeafView`). The header words are
+ * re-decode) or keeps it exact (`appendLeafCell`, `adoptLeafView`, `spliceLeaf`). The header words are
  * compared too, as a guard against a buffer reused behind our back; bytes changed behind the
  * B+Tree's back in a writable buffer it wrote are not detected (only fresh images are decoded).
  */
@@ -286,6 +308,17 @@ export function viewOf(pageNo: number, buf: Uint8Array, limit: number): PageView
   return v;
 }
 
+/**
+ * Caches `v` as the view of `buf`, a writable image a writer has just edited in place and whose
+ * cell index it kept exact (leaf-splice.ts). No-op while the cache is off. @internal
+ */
+export function cacheView(buf: Uint8Array, v: PageView): void {
+  if (cacheEnabled) cache.set(buf, v);
+}
+
+/** Whether decoded views are cached (writers skip keeping them current when not). @internal */
+export const pageViewCacheEnabled = (): boolean => cacheEnabled;
+
 /** Drops the cached view of a buffer about to be modified. */
 export function forgetPageView(buf: Uint8Array): void {
   cache.delete(buf);
@@ -297,11 +330,11 @@ export function forgetPageView(buf: Uint8Array): void {
  * in-place append to one never shows in the other.
  */
 export function adoptLeafView(copy: Uint8Array, v: PageView): void {
-  if (!cacheEnabled || v.type !== PAGE_LEAF) return;
+  if (!cacheEnabled || v.type !== PAGE_LEAF || v.valOffs !== null) return;
   const n = v.count;
   const w = new PageView(v.pageNo, copy, 0, {
     type: PAGE_LEAF, link: v.link, keys: v.keys.slice(0, n), cellOff: v.cellOff.slice(), payOff: v.payOff.slice(),
-    valOff: v.valOff.slice(), aux: v.aux.slice(),
+    aux: v.aux.slice(),
   });
   cache.set(copy, w);
 }
@@ -331,25 +364,26 @@ function leafControlAt(buf: Uint8Array, pos: number): number {
  */
 export function appendLeafCell(page: Uint8Array, pageNo: number, v: PageView, owned: boolean, key: U64, cellStart: number, payStart: number, cellEnd: number): void {
   if (!cacheEnabled) return;
+  if (v.valOffs !== null) {
+    cache.delete(page); // a non-minimal varint elsewhere on the page: decode afresh
+    return;
+  }
   const n = v.count;
   let w = v;
   if (!owned || v.cellOff.length < n + 2) {
     const cap = 2 * n + APPEND_ROOM;
     const cellOff = new Int32Array(cap + 1);
     const payOff = new Int32Array(cap);
-    const valOff = new Int32Array(cap);
     const aux = new Float64Array(cap);
     cellOff.set(v.cellOff.subarray(0, n + 1));
     payOff.set(v.payOff.subarray(0, n));
-    valOff.set(v.valOff.subarray(0, n));
     aux.set(v.aux.subarray(0, n));
-    w = new PageView(pageNo, page, 0, { type: PAGE_LEAF, link: v.link, keys: v.keys.slice(0, n), cellOff, payOff, valOff, aux });
+    w = new PageView(pageNo, page, 0, { type: PAGE_LEAF, link: v.link, keys: v.keys.slice(0, n), cellOff, payOff, aux });
   }
   const ctl = leafControlAt(page, payStart);
   w.keys[n] = key;
   w.cellOff[n] = cellStart;
   w.payOff[n] = payStart;
-  w.valOff[n] = ctlEnd;
   w.aux[n] = ctl;
   w.cellOff[n + 1] = cellEnd;
   w.count = n + 1;

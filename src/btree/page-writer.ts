@@ -6,6 +6,7 @@ import { DecentDBError, putVarint, varintSize, writeU16, writeU32 } from '../uti
 import type { U64 } from '../util/index.js';
 import { keyDelta } from './key.js';
 import {
+  APPEND_ROOM,
   CELL_COUNT,
   FLAGS,
   FLAG_DELTA_KEYS,
@@ -14,9 +15,12 @@ import {
   PAGE_INTERNAL,
   PAGE_LEAF,
   PAGE_TYPE,
+  PageView,
+  cacheView,
+  controlSize,
   forgetPageView,
+  pageViewCacheEnabled,
 } from './page-view.js';
-import type { PageView } from './page-view.js';
 
 /** A leaf image composed in scratch: `count` cells, cell i at `off[i]`, payload at `pay[i]`. */
 export class LeafDraft {
@@ -116,8 +120,12 @@ function copyCells(d: LeafDraft, pos: number, src: Uint8Array, v: PageView, from
   return pos + (b - a);
 }
 
-/** Writes draft cells [from, to) as a complete leaf into `page` (rekeying the first as absolute). */
-export function writeLeafFromDraft(page: Uint8Array, d: LeafDraft, from: number, to: number, next: number): void {
+/**
+ * Writes draft cells [from, to) as a complete leaf into `page` (rekeying the first as absolute).
+ * Given `pageNo`, also caches the page's view, built from the draft (a split's halves are
+ * visited again at once: this spares decoding them).
+ */
+export function writeLeafFromDraft(page: Uint8Array, d: LeafDraft, from: number, to: number, next: number, pageNo?: number): void {
   forgetPageView(page);
   let pos = PAGE_HEADER_SIZE;
   if (from < to) {
@@ -129,6 +137,43 @@ export function writeLeafFromDraft(page: Uint8Array, d: LeafDraft, from: number,
   }
   page.fill(0, pos);
   writeHeader(page, PAGE_LEAF, to - from, next);
+  if (pageNo !== undefined) cacheDraftView(page, pageNo, d, from, to, next);
+}
+
+/** The view of a leaf just written from draft cells [from, to); none if a control varint is not minimal. */
+function cacheDraftView(page: Uint8Array, pageNo: number, d: LeafDraft, from: number, to: number, next: number): void {
+  if (!pageViewCacheEnabled()) return;
+  const n = to - from;
+  const cap = n + APPEND_ROOM;
+  const cellOff = new Int32Array(cap + 1);
+  const payOff = new Int32Array(cap);
+  const aux = new Float64Array(cap);
+  cellOff[0] = PAGE_HEADER_SIZE;
+  if (n > 0) {
+    // Draft byte x of cells [from, to) sits at x + shift in the page (see writeLeafFromDraft).
+    const pay0 = PAGE_HEADER_SIZE + varintSize(d.keys[from]!);
+    const shift = pay0 - d.pay[from]!;
+    payOff[0] = pay0;
+    for (let j = 1; j < n; j++) {
+      cellOff[j] = d.off[from + j]! + shift;
+      payOff[j] = d.pay[from + j]! + shift;
+    }
+    cellOff[n] = d.off[to]! + shift;
+    for (let j = 0; j < n; j++) {
+      let pos = payOff[j]!;
+      let ctl = 0;
+      let mul = 1;
+      let b = 0x80;
+      while (b >= 0x80) {
+        b = page[pos++]!;
+        ctl += (b & 0x7f) * mul;
+        mul *= 128;
+      }
+      aux[j] = ctl;
+      if (pos - payOff[j]! !== controlSize(ctl)) return; // copied from a foreign page: decode it
+    }
+  }
+  cacheView(page, new PageView(pageNo, page, 0, { type: PAGE_LEAF, link: next, keys: d.keys.slice(from, to), cellOff, payOff, aux }));
 }
 
 /** Size in bytes of the leaf holding draft cells [from, to). */

@@ -23,16 +23,22 @@ export interface DmlRun {
   /** Text the statement's AST positions refer to (for error positions), when known. */
   readonly sql: string | undefined;
   readonly fk: PendingForeignKeyChecks;
-  readonly activeTriggers: Set<string>;
+  /**
+   * Triggers whose action is running (no recursion), made by the first trigger run: nested
+   * runs are spread from their parent after that, so the whole statement shares one set.
+   */
+  activeTriggers: Set<string> | undefined;
   readonly depth: number;
 }
+
+const UNTYPED_LITERAL: SqlType = Object.freeze({ base: 'TEXT' });
 
 /** Assignment cast of `v` (natural type `from`; undefined = an untyped literal) into column `pos`. */
 export function castInto(run: DmlRun, v: Value, from: SqlType | undefined, table: TableInfo, pos: number): Value {
   if (v === null) return null;
   const to = table.types[pos]!;
   const col = table.def.columns[pos]!;
-  return assignCast(v, from ?? { base: 'TEXT' }, to, col.name, run.ctx.clock);
+  return assignCast(v, from ?? UNTYPED_LITERAL, to, col.name, run.ctx.clock);
 }
 
 export function targetColumns(table: TableInfo, columns: readonly ast.Ident[]): number[] {
@@ -47,21 +53,21 @@ export function targetColumns(table: TableInfo, columns: readonly ast.Ident[]): 
   });
 }
 
+/** Column DEFAULT values, each expression compiled on first use (most rows need none). */
 export class ColumnDefaults {
-  private readonly compiled: (RowExpr | null | undefined)[];
+  private compiled: (RowExpr | null | undefined)[] | undefined;
   constructor(
     private readonly run: DmlRun,
     private readonly table: TableInfo,
-  ) {
-    this.compiled = new Array(table.types.length);
-  }
+  ) {}
 
   value(pos: number): Value {
-    let c = this.compiled[pos];
+    const compiled = (this.compiled ??= new Array<RowExpr | null | undefined>(this.table.types.length));
+    let c = compiled[pos];
     if (c === undefined) {
       const sql = this.table.def.columns[pos]!.defaultSql;
       c = sql === undefined ? null : compileStoredExpr(this.run.ctx, this.run.scope.schema, this.table, '', sql, 'DEFAULT', false);
-      this.compiled[pos] = c;
+      compiled[pos] = c;
     }
     if (c === null) return null;
     const v = c(EMPTY_ROW, this.run.params);

@@ -8,7 +8,12 @@
  * Triggers: actions are one DML statement (native: no NEW/OLD), run once per affected row
  * after the statement's rows are written. A trigger never fires itself again while its own
  * action runs (SQLite's default, non-recursive triggers); other triggers may nest up to
- * MAX_TRIGGER_DEPTH. Row-level helpers (casts, CHECK, DEFAULT, RETURNING) live in dml-rows.ts.
+ * MAX_TRIGGER_DEPTH. Row-level helpers (casts, CHECK, DEFAULT, RETURNING) live in dml-rows.ts,
+ * INSERT's cached plan and VALUES handling in dml-values.ts.
+ *
+ * Prepared statements run in loops: per-statement compiled pieces are cached on the AST
+ * (InsertPlan, UpdatePlan) while the transaction's table object and Schema.structure stay the
+ * same, and INSERT … VALUES without ON CONFLICT/RETURNING takes insertValues (no closures).
  */
 import { DecentDBError } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
@@ -17,13 +22,13 @@ import type * as ast from '../sql/index.js';
 import { TRIGGER_EVENT, TRIGGER_INSTEAD_OF, type TriggerDef } from '../catalog/index.js';
 import type { EngineContext } from './engine-context.js';
 import { PendingForeignKeyChecks, referencingColumns, rowsWhere, stillReferenced, type RowRef } from './foreign-keys.js';
-import { naturalType } from './js-values.js';
 import { compileRowExpr, runSelectInScope, type RowExpr } from './row-expressions.js';
 import {
-  castInto, ColumnDefaults, compileChecks, compileGenerated, compileReturning, returningColumns, rowidKey, runChecks, sameKey, targetColumns,
+  castInto, ColumnDefaults, compileChecks, compileGenerated, compileReturning, returningColumns, rowidKey, runChecks, sameKey,
   type CompiledCheck, type CompiledGenerated, type DmlRun,
 } from './dml-rows.js';
 import type { TableInfo } from './schema.js';
+import { DEFAULT_MARK, checkValuesWidth, insertPlan, newRow, simpleValue, type InsertPlan } from './dml-values.js';
 import type { WriteScope } from './session.js';
 import type { Rowid } from './table-writer.js';
 
@@ -36,7 +41,7 @@ export interface DmlResult {
 const MAX_TRIGGER_DEPTH = 16;
 
 export function executeDml(ctx: EngineContext, scope: WriteScope, stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt, params: readonly Value[], sql?: string): DmlResult {
-  const run: DmlRun = { ctx, scope, params, sql, fk: new PendingForeignKeyChecks(), activeTriggers: new Set(), depth: 0 };
+  const run: DmlRun = { ctx, scope, params, sql, fk: new PendingForeignKeyChecks(), activeTriggers: undefined, depth: 0 };
   const result = dispatch(run, stmt);
   run.fk.verify(scope);
   return result;
@@ -60,44 +65,31 @@ function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
   const { scope } = run;
   const table = scope.schema.table(stmt.table.name);
   if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.INSERT, () => countSourceRows(run, stmt));
-  const alias = stmt.alias?.name ?? table.name;
-  const targets = targetColumns(table, stmt.columns);
+  const plan = insertPlan(run, stmt, table);
+  if (plan.simpleValues && stmt.onConflict === null && stmt.returning === null) return insertValues(run, stmt, table, plan);
+  const { alias, checks, generated } = plan;
   const defaults = new ColumnDefaults(run, table);
-  const checks = compileChecks(run, table, alias);
-  const generated = compileGenerated(run, table, alias);
   const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
   const conflict = stmt.onConflict === null ? null : new ConflictHandler(run, table, alias, stmt.onConflict);
   const out: Value[][] = [];
   let changes = 0;
+  let inserted = 0;
   let lastRowid: Rowid = 0;
-  const fired: Value[][] = [];
   /** Rowids this statement inserted or updated (ON CONFLICT DO UPDATE may not hit them again). */
-  const touched = new Set<number | bigint>();
+  const touched = conflict?.updates === true ? new Set<number | bigint>() : null;
 
   const handleRow = (source: readonly Value[], sourceTypes: readonly (SqlType | undefined)[]): void => {
-    const row = new Array<Value>(table.types.length).fill(null);
-    const given = new Array<boolean>(table.types.length).fill(false);
-    for (let i = 0; i < targets.length; i++) {
-      const pos = targets[i]!;
-      const v = source[i];
-      if (v === undefined || v === DEFAULT_MARK) continue; // DEFAULT VALUES / VALUES shorter than the column list
-      const col = table.def.columns[pos]!;
-      if (col.generatedSql !== undefined && v !== null) throw new DecentDBError('ERR_SQL', `cannot insert a non-DEFAULT value into column "${col.name}"`, { column: col.name });
-      row[pos] = castInto(run, v as Value, sourceTypes[i], table, pos);
-      given[pos] = true;
-    }
-    for (let pos = 0; pos < row.length; pos++) if (!given[pos]) row[pos] = defaults.value(pos);
-    for (const g of generated) row[g.pos] = castInto(run, g.expr(row, run.params), g.type, table, g.pos);
+    const row = newRow(run, table, plan, source, sourceTypes, defaults);
     if (conflict !== null) {
       const existing = conflict.find(row);
       if (existing !== undefined) {
-        if (conflict.updates && touched.has(rowidKey(existing.rowid))) {
+        if (touched !== null && touched.has(rowidKey(existing.rowid))) {
           // Postgres: the outcome would depend on the order of the proposed rows.
           throw new DecentDBError('ERR_SQL', 'ON CONFLICT DO UPDATE command cannot affect row a second time', { table: table.name });
         }
         const updated = conflict.apply(existing, row, checks, generated);
         if (updated !== undefined) {
-          touched.add(rowidKey(updated.rowid));
+          touched?.add(rowidKey(updated.rowid));
           changes++;
           if (returning !== null) out.push(returning.map((r) => r(updated.row, run.params)));
         }
@@ -107,15 +99,15 @@ function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
     runChecks(table, checks, row, run.params);
     childForeignKeys(run, table, row, null);
     const rowid = scope.rows.insert(table, row);
-    if (conflict?.updates === true) touched.add(rowidKey(rowid));
+    touched?.add(rowidKey(rowid));
     lastRowid = rowid;
     changes++;
+    inserted++;
     if (returning !== null) out.push(returning.map((r) => r(row, run.params)));
-    fired.push(row);
   };
 
-  forEachSourceRow(run, stmt, table, targets, handleRow);
-  fireTriggers(run, table, TRIGGER_EVENT.INSERT, fired.length);
+  forEachSourceRow(run, stmt, table, plan, handleRow);
+  fireTriggers(run, table, TRIGGER_EVENT.INSERT, inserted);
   return {
     changes,
     lastInsertRowid: lastRowid,
@@ -123,39 +115,65 @@ function insert(run: DmlRun, stmt: ast.InsertStmt): DmlResult {
   };
 }
 
-/** Marks a `DEFAULT` in VALUES (distinct from NULL). */
-const DEFAULT_MARK = Symbol('default') as unknown as Value;
+/**
+ * INSERT … VALUES of literals, parameters and DEFAULTs without ON CONFLICT or RETURNING: the
+ * prepared row-by-row loop. Same steps as the general path, without its per-row closures.
+ */
+function insertValues(run: DmlRun, stmt: ast.InsertStmt, table: TableInfo, plan: InsertPlan): DmlResult {
+  const rows = (stmt.source!.body as ast.ValuesBody).rows;
+  const targets = plan.targets;
+  const defaults = new ColumnDefaults(run, table);
+  const width = rows.length > 0 ? rows[0]!.length : 0;
+  const values = new Array<Value>(width);
+  const types = new Array<SqlType | undefined>(width);
+  let lastRowid: Rowid = 0;
+  let inserted = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const exprs = rows[r]!;
+    checkValuesWidth(stmt, exprs.length, targets.length);
+    for (let i = 0; i < exprs.length; i++) simpleValue(run, exprs[i]!, values, types, i);
+    for (let i = exprs.length; i < values.length; i++) values[i] = undefined as unknown as Value;
+    const row = newRow(run, table, plan, values, types, defaults);
+    runChecks(table, plan.checks, row, run.params);
+    childForeignKeys(run, table, row, null);
+    lastRowid = run.scope.rows.insert(table, row);
+    inserted++;
+  }
+  fireTriggers(run, table, TRIGGER_EVENT.INSERT, inserted);
+  return { changes: inserted, lastInsertRowid: lastRowid, returning: null };
+}
 
 function forEachSourceRow(
   run: DmlRun,
   stmt: ast.InsertStmt,
   table: TableInfo,
-  targets: readonly number[],
+  plan: InsertPlan,
   each: (row: readonly Value[], types: readonly (SqlType | undefined)[]) => void,
 ): void {
   const src = stmt.source;
+  const targets = plan.targets;
   if (src === null) {
     each([], []);
     return;
   }
-  if (src.body.kind === 'values' && src.with.length === 0 && src.orderBy.length === 0 && src.limit === null && src.offset === null) {
-    const simple = src.body.rows.every((r) => r.every(isSimple));
-    if (simple) {
-      const types: (SqlType | undefined)[] = [];
-      for (const exprs of src.body.rows) {
-        if (exprs.length > targets.length) throw new DecentDBError('ERR_SQL', 'INSERT has more expressions than target columns');
-        if (exprs.length < targets.length && stmt.columns.length > 0) throw new DecentDBError('ERR_SQL', 'INSERT has more target columns than expressions');
-        const values: Value[] = [];
-        types.length = 0;
-        for (const e of exprs) {
-          const [v, t] = simpleValue(run, e);
-          values.push(v);
-          types.push(t);
-        }
-        each(values, types);
+  if (plan.simpleValues && src.body.kind === 'values') {
+    const rows = src.body.rows;
+    // One pair of arrays per execution, refilled per VALUES row (`each` copies what it keeps).
+    const values: Value[] = [];
+    const types: (SqlType | undefined)[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const exprs = rows[r]!;
+      checkValuesWidth(stmt, exprs.length, targets.length);
+      if (values.length !== exprs.length) {
+        values.length = exprs.length;
+        types.length = exprs.length;
       }
-      return;
+      for (let i = 0; i < exprs.length; i++) simpleValue(run, exprs[i]!, values, types, i);
+      each(values, types);
     }
+    return;
+  }
+  if (src.body.kind === 'values' && src.with.length === 0 && src.orderBy.length === 0 && src.limit === null && src.offset === null) {
     // DEFAULT inside a VALUES list with other expressions: substitute the column defaults.
     const rows = src.body.rows.map((r) =>
       r.map((e, i) => {
@@ -182,53 +200,6 @@ function runQuery(run: DmlRun, query: ast.SelectStmt, width: number, exactWidth:
     for (const r of rows) each(r, types);
   } finally {
     cursor.close();
-  }
-}
-
-function isSimple(e: ast.Expr): boolean {
-  switch (e.kind) {
-    case 'integer':
-    case 'decimal':
-    case 'string':
-    case 'boolean':
-    case 'null':
-    case 'param':
-    case 'default':
-      return true;
-    case 'unary':
-      return e.op === '-' && (e.operand.kind === 'integer' || e.operand.kind === 'decimal');
-    default:
-      return false;
-  }
-}
-
-/** Value and natural type of a literal, parameter or DEFAULT (INSERT fast path). */
-function simpleValue(run: DmlRun, e: ast.Expr): [Value, SqlType | undefined] {
-  switch (e.kind) {
-    case 'integer':
-      return [e.value, { base: 'INT64' }];
-    case 'decimal':
-      return [e.text, undefined];
-    case 'string':
-      return [e.value, undefined];
-    case 'boolean':
-      return [e.value, { base: 'BOOL' }];
-    case 'null':
-      return [null, undefined];
-    case 'default':
-      return [DEFAULT_MARK, undefined];
-    case 'param': {
-      if (e.index < 1 || e.index > run.params.length) throw new DecentDBError('ERR_SQL', `there is no parameter $${e.index}`, { parameter: e.index });
-      const v = run.params[e.index - 1]!;
-      return [v, naturalType(v)];
-    }
-    case 'unary': {
-      const [v, t] = simpleValue(run, e.operand);
-      if (typeof v === 'number' || typeof v === 'bigint') return [-v as Value, t];
-      return [`-${String(v)}`, t];
-    }
-    default:
-      throw new DecentDBError('ERR_INTERNAL', `not a simple INSERT value: ${e.kind}`);
   }
 }
 
@@ -353,19 +324,9 @@ function update(run: DmlRun, stmt: ast.UpdateStmt): DmlResult {
   const table = scope.schema.table(stmt.table.name);
   if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.UPDATE, () => 1);
   if (stmt.from.length > 0) throw new DecentDBError('ERR_SQL', 'UPDATE … FROM is not supported');
-  const alias = stmt.alias?.name ?? table.name;
-  const assignments = stmt.set.map((a) => {
-    const pos = table.column(a.column.name);
-    if (pos < 0) throw new DecentDBError('ERR_SQL', `column "${a.column.name}" of relation "${table.name}" does not exist`, { table: table.name, column: a.column.name });
-    if (table.def.columns[pos]!.generatedSql !== undefined && a.value.kind !== 'default') throw new DecentDBError('ERR_SQL', `column "${a.column.name}" can only be updated to DEFAULT`);
-    return { pos, expr: a.value };
-  });
+  const { alias, assignments, exprs, types, checks, generated } = updatePlan(run, stmt, table);
   const defaults = new ColumnDefaults(run, table);
-  const exprs = assignments.filter((a) => a.expr.kind !== 'default').map((a) => a.expr);
   const targets = targetRows(run, stmt, table, alias, stmt.where, exprs);
-  const types = exprTypes(run, table, alias, exprs);
-  const checks = compileChecks(run, table, alias);
-  const generated = compileGenerated(run, table, alias);
   const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
   const out: Value[][] = [];
   let changes = 0;
@@ -392,8 +353,42 @@ function update(run: DmlRun, stmt: ast.UpdateStmt): DmlResult {
   };
 }
 
-function exprTypes(run: DmlRun, table: TableInfo, alias: string, exprs: readonly ast.Expr[]): SqlType[] {
-  return exprs.map((e) => compileRowExpr(run.ctx, run.scope.schema, table, alias, e, 'UPDATE').type);
+/** An UPDATE's compiled pieces, reused across executions like InsertPlan. */
+interface UpdatePlan {
+  readonly ctx: EngineContext;
+  readonly table: TableInfo;
+  readonly structure: object;
+  readonly alias: string;
+  readonly assignments: readonly { readonly pos: number; readonly expr: ast.Expr }[];
+  /** The non-DEFAULT assignment expressions, evaluated by the target-row query. */
+  readonly exprs: readonly ast.Expr[];
+  readonly types: readonly SqlType[];
+  readonly checks: readonly CompiledCheck[];
+  readonly generated: readonly CompiledGenerated[];
+}
+
+const updatePlans = new WeakMap<ast.UpdateStmt, UpdatePlan>();
+
+function updatePlan(run: DmlRun, stmt: ast.UpdateStmt, table: TableInfo): UpdatePlan {
+  const schema = run.scope.schema;
+  const cached = updatePlans.get(stmt);
+  if (cached !== undefined && cached.table === table && cached.structure === schema.structure && cached.ctx === run.ctx) return cached;
+  const alias = stmt.alias?.name ?? table.name;
+  const assignments = stmt.set.map((a) => {
+    const pos = table.column(a.column.name);
+    if (pos < 0) throw new DecentDBError('ERR_SQL', `column "${a.column.name}" of relation "${table.name}" does not exist`, { table: table.name, column: a.column.name });
+    if (table.def.columns[pos]!.generatedSql !== undefined && a.value.kind !== 'default') throw new DecentDBError('ERR_SQL', `column "${a.column.name}" can only be updated to DEFAULT`);
+    return { pos, expr: a.value };
+  });
+  const exprs = assignments.filter((a) => a.expr.kind !== 'default').map((a) => a.expr);
+  const plan: UpdatePlan = {
+    ctx: run.ctx, table, structure: schema.structure, alias, assignments, exprs,
+    types: exprs.map((e) => compileRowExpr(run.ctx, schema, table, alias, e, 'UPDATE').type),
+    checks: compileChecks(run, table, alias),
+    generated: compileGenerated(run, table, alias),
+  };
+  updatePlans.set(stmt, plan);
+  return plan;
 }
 
 /** Writes one updated row, enforcing CHECK and both sides of its foreign keys. */
@@ -434,19 +429,37 @@ function deleteRow(run: DmlRun, table: TableInfo, ref: RowRef): void {
 // ---------------------------------------------------------------------------------------------
 // Foreign keys
 
+/**
+ * The FK columns referencing `table`, cached per table object while the schema and its
+ * structure stay the same (computing them scans every column of every table: once per
+ * updated or deleted row otherwise).
+ */
+const referencingCache = new WeakMap<TableInfo, { schema: object; structure: object; refs: ReturnType<typeof referencingColumns> }>();
+
+function referencingOf(run: DmlRun, table: TableInfo): ReturnType<typeof referencingColumns> {
+  const schema = run.scope.schema;
+  const hit = referencingCache.get(table);
+  if (hit !== undefined && hit.schema === schema && hit.structure === schema.structure) return hit.refs;
+  const refs = referencingColumns(run.scope, table);
+  referencingCache.set(table, { schema, structure: schema.structure, refs });
+  return refs;
+}
+
 /** Child side: every non-NULL FK value that changed must exist in its parent (deferred). */
 function childForeignKeys(run: DmlRun, table: TableInfo, row: readonly Value[], old: readonly Value[] | null): void {
-  table.def.columns.forEach((c, pos) => {
-    if (c.references === undefined) return;
+  const columns = table.def.columns;
+  for (let pos = 0; pos < columns.length; pos++) {
+    if (columns[pos]!.references === undefined) continue;
     const v = row[pos]!;
-    if (v === null || (old !== null && old[pos] !== null && sameKey(old[pos]!, v))) return;
+    if (v === null || (old !== null && old[pos] !== null && sameKey(old[pos]!, v))) continue;
     run.fk.child(table, pos, v);
-  });
+  }
 }
 
 /** Parent side: `old` row goes away (next = null) or changes; apply each child's action. */
 function parentForeignKeys(run: DmlRun, table: TableInfo, old: readonly Value[], next: readonly Value[] | null): void {
-  const refs = referencingColumns(run.scope, table);
+  const refs = referencingOf(run, table);
+  if (refs.length === 0) return;
   for (const r of refs) {
     const ref = r.column.references!;
     const parentPos = table.column(ref.column);
@@ -500,7 +513,8 @@ const triggerActions = new WeakMap<TriggerDef, ast.InsertStmt | ast.UpdateStmt |
 
 function runTrigger(run: DmlRun, trigger: TriggerDef): void {
   const key = `${trigger.table}:${trigger.name}`.toLowerCase();
-  if (run.activeTriggers.has(key)) return;
+  const active = (run.activeTriggers ??= new Set());
+  if (active.has(key)) return;
   if (run.depth >= MAX_TRIGGER_DEPTH) throw new DecentDBError('ERR_SQL', `trigger "${trigger.name}" nests deeper than ${MAX_TRIGGER_DEPTH} levels`);
   let action = triggerActions.get(trigger);
   if (action === undefined) {
@@ -511,11 +525,11 @@ function runTrigger(run: DmlRun, trigger: TriggerDef): void {
     action = parsed;
     triggerActions.set(trigger, action);
   }
-  run.activeTriggers.add(key);
+  active.add(key);
   try {
     dispatch({ ...run, params: [], sql: trigger.actionSql, depth: run.depth + 1 }, action);
   } finally {
-    run.activeTriggers.delete(key);
+    active.delete(key);
   }
 }
 

@@ -23,7 +23,7 @@
  */
 import { DecentDBError } from '../util/index.js';
 import type { Durability, Pager, WriteTransaction } from '../pager/index.js';
-import { CatalogWriter, Schema } from './schema.js';
+import { CatalogWriter, Schema, type TableInfo } from './schema.js';
 import { TableWriter, type TableChangeListener } from './table-writer.js';
 import { TrigramState } from './trigram-sync.js';
 
@@ -44,13 +44,33 @@ interface SqlSavepoint {
   readonly structure: object;
 }
 
-/** Row counts of the transaction's tables at a savepoint, restored when it is rolled back to. */
-type RowCountHints = Map<string, number | undefined>;
+/**
+ * Row counts of the transaction's tables at a savepoint, restored when it is rolled back to.
+ * Parallel arrays (no per-statement Map): statement savepoints refill one instance.
+ */
+class RowCountHints {
+  private readonly names: string[] = [];
+  private readonly counts: (number | undefined)[] = [];
+  private size = 0;
 
-function rowCountHints(schema: Schema): RowCountHints {
-  const out: RowCountHints = new Map();
-  for (const [k, t] of schema.tables) out.set(k, t.rowCount);
-  return out;
+  /** Captures the row counts of `schema`'s tables (replacing any earlier capture). */
+  capture(schema: Schema): this {
+    this.size = 0;
+    // forEach with a function made once: a for-of over the Map allocated per statement.
+    schema.tables.forEach(this.add);
+    return this;
+  }
+
+  private readonly add = (t: TableInfo, name: string): void => {
+    this.names[this.size] = name;
+    this.counts[this.size] = t.rowCount;
+    this.size++;
+  };
+
+  /** Calls `f` for each captured table name and its row count. */
+  forEach(f: (count: number | undefined, name: string) => void): void {
+    for (let i = 0; i < this.size; i++) f(this.counts[i], this.names[i]!);
+  }
 }
 
 export class Session {
@@ -63,6 +83,9 @@ export class Session {
   private explicitTxn = false;
   private durability: Durability | undefined;
   private readonly savepoints: SqlSavepoint[] = [];
+  /** The statement savepoint's hints, reused while statements do not nest (`writeDepth`). */
+  private readonly statementHints = new RowCountHints();
+  private writeDepth = 0;
   /** Trigram tails (cleared on every rollback and DDL) and postings cache (ADR-0007). */
   readonly trigram = new TrigramState();
 
@@ -119,7 +142,7 @@ export class Session {
       this.begin();
     }
     const txn = this.txn!;
-    this.savepoints.push({ name: name.toLowerCase(), id: txn.savepoint(), hints: rowCountHints(this.txSchema!), structure: this.txSchema!.structure });
+    this.savepoints.push({ name: name.toLowerCase(), id: txn.savepoint(), hints: new RowCountHints().capture(this.txSchema!), structure: this.txSchema!.structure });
   }
 
   release(name: string): void {
@@ -148,8 +171,9 @@ export class Session {
     if (this.explicitTxn) {
       const txn = this.txn!;
       const sp = txn.savepoint();
-      const hints = rowCountHints(this.txSchema!);
+      const hints = (this.writeDepth === 0 ? this.statementHints : new RowCountHints()).capture(this.txSchema!);
       const structure = this.txSchema!.structure;
+      this.writeDepth++;
       try {
         const result = fn(this.scope!);
         txn.release(sp);
@@ -163,6 +187,8 @@ export class Session {
           this.restoreSchema(hints, structure);
         }
         throw e;
+      } finally {
+        this.writeDepth--;
       }
     }
     this.open(durability);
@@ -279,17 +305,21 @@ export class Session {
       this.reloadSchema(hints);
       return;
     }
-    for (const [k, t] of schema.tables) {
-      if (hints.has(k)) t.rowCount = hints.get(k);
-      t.nextRowId = undefined;
-    }
+    hints.forEach((count, k) => {
+      const t = schema.tables.get(k);
+      if (t !== undefined) t.rowCount = count;
+    });
+    for (const t of schema.tables.values()) t.nextRowId = undefined;
   }
 
   /** Rebuilds the transaction's schema copy from its catalog tree (a new object: always published). */
   private reloadSchema(hints: RowCountHints): void {
     const txn = this.txn!;
     const schema = Schema.load(txn, txn.rootCatalog, txn.schemaCookie);
-    for (const [k, t] of schema.tables) if (hints.has(k)) t.rowCount = hints.get(k);
+    hints.forEach((count, k) => {
+      const t = schema.tables.get(k);
+      if (t !== undefined) t.rowCount = count;
+    });
     this.txSchema = schema;
     this.changedStructure = true;
     this.scope = this.makeScope(txn, schema);

@@ -230,7 +230,8 @@ export class Statement {
 
   /** Runs the statement; `describeOnly` plans a SELECT without reading rows. */
   private execute(params: readonly unknown[], describeOnly = false): Execution {
-    const values = params.map((p, i) => fromJs(p, i + 1));
+    const values = new Array<Value>(params.length);
+    for (let i = 0; i < params.length; i++) values[i] = fromJs(params[i], i + 1);
     try {
       return this.dispatch(values, describeOnly);
     } catch (e) {

@@ -42,9 +42,26 @@ export class TableWriter {
     this.overflow = overflowFor(store);
   }
 
+  /**
+   * The B+Tree rooted at `root`, reused across calls (a BTree per row and tree was a measurable
+   * share of a row loop). A cached tree whose root moved (root split, or a rollback that moved
+   * the catalog's root back) no longer matches its key and is replaced.
+   */
+  private tree(root: number): BTree {
+    let t = this.trees.get(root);
+    if (t === undefined || t.root !== root) {
+      if (this.trees.size >= 64) this.trees.clear();
+      t = new BTree(this.store, root);
+      this.trees.set(root, t);
+    }
+    return t;
+  }
+
+  private readonly trees = new Map<number, BTree>();
+
   /** Reads the row stored under `rowid`, or undefined. */
   read(table: TableInfo, rowid: Rowid): Value[] | undefined {
-    const bytes = new BTree(this.store, table.def.rootPage).get(rowidToKey(rowid));
+    const bytes = this.tree(table.def.rootPage).get(rowidToKey(rowid));
     return bytes === undefined ? undefined : decodeRecord(bytes, this.overflow);
   }
 
@@ -68,10 +85,10 @@ export class TableWriter {
     }
     this.checkNotNull(table, row);
     for (const ix of table.indexes) if (ix.def.unique && ix.def.kind === 'btree') this.checkUnique(table, ix, row, undefined);
-    const tree = new BTree(this.store, table.def.rootPage);
+    const tree = this.tree(table.def.rootPage);
     const record = encodeRecord(row, table.types, this.overflow);
     try {
-      tree.insert(rowidToKey(rowid), record, { unique: true });
+      tree.insert(rowidToKey(rowid), record, UNIQUE_KEY);
     } catch (e) {
       if (e instanceof DecentDBError && e.code === 'ERR_CONSTRAINT') throw this.duplicateKey(table, rowid);
       throw e;
@@ -89,7 +106,7 @@ export class TableWriter {
   delete(table: TableInfo, rowid: Rowid, row: readonly Value[]): void {
     for (const ix of table.indexes) if (ix.def.kind === 'btree') this.deleteIndexEntry(ix, row, rowid);
     for (const ix of table.indexes) if (ix.def.kind === 'trigram') this.syncTrigram(ix, rowid, row, null);
-    const tree = new BTree(this.store, table.def.rootPage);
+    const tree = this.tree(table.def.rootPage);
     const key = rowidToKey(rowid);
     const old = tree.get(key);
     if (old !== undefined) for (const head of recordOverflowHeads(old)) freeOverflowChain(this.store, head);
@@ -111,10 +128,11 @@ export class TableWriter {
       }
     }
     this.checkNotNull(table, newRow);
-    const changed = table.indexes.filter((ix) => ix.def.kind === 'btree' && ix.columnPositions.some((p) => !sameValue(oldRow[p]!, newRow[p]!, table, p)));
+    const changed: IndexInfo[] = [];
+    for (const ix of table.indexes) if (ix.def.kind === 'btree' && keyChanged(ix, oldRow, newRow, table)) changed.push(ix);
     for (const ix of changed) if (ix.def.unique) this.checkUnique(table, ix, newRow, rowid);
     for (const ix of changed) this.deleteIndexEntry(ix, oldRow, rowid);
-    const tree = new BTree(this.store, table.def.rootPage);
+    const tree = this.tree(table.def.rootPage);
     const key = rowidToKey(rowid);
     const old = tree.get(key);
     if (old !== undefined) for (const head of recordOverflowHeads(old)) freeOverflowChain(this.store, head);
@@ -136,7 +154,7 @@ export class TableWriter {
       this.noteRootPage('index', ix, built.root);
       return { entries: built.entries, distinctKeys: built.entries };
     }
-    const cursor = new BTree(this.store, table.def.rootPage).cursor();
+    const cursor = this.tree(table.def.rootPage).cursor();
     const rows: { rowid: Rowid; row: Value[] }[] = [];
     for (let ok = cursor.first(); ok; ok = cursor.next()) {
       rows.push({ rowid: keyToRowid(cursor.key), row: decodeRecord(cursor.value(), this.overflow) });
@@ -167,7 +185,7 @@ export class TableWriter {
     const values = this.keyValues(ix, row);
     for (const v of values) if (v === null) return; // NULLs never collide (Postgres semantics)
     const hasValue = indexEntryHasValue(ix.types);
-    const cursor = new BTree(this.store, ix.def.rootPage).cursor();
+    const cursor = this.tree(ix.def.rootPage).cursor();
     // FLOAT64 keys are raw IEEE bits (format §1.10): -0.0 and 0.0 are equal but keyed apart.
     const keys = signedZeroKeys(values, ix.types);
     for (const k of keys) this.checkUniqueKey(table, ix, row, self, values, k, cursor, hasValue);
@@ -211,31 +229,36 @@ export class TableWriter {
 
   private keyValues(ix: IndexInfo, row: readonly Value[]): Value[] {
     const out = this.scratch;
-    out.length = ix.columnPositions.length;
+    if (out.length !== ix.columnPositions.length) out.length = ix.columnPositions.length;
     for (let i = 0; i < ix.columnPositions.length; i++) out[i] = row[ix.columnPositions[i]!]!;
     return out;
   }
 
-  private entryFor(ix: IndexInfo, row: readonly Value[], rowid: Rowid): { key: ReturnType<typeof indexKey>; entry: Uint8Array } {
+  /** Key of the entry the last entryFor call encoded (a field: no result object per row). */
+  private entryKey: ReturnType<typeof indexKey> = 0;
+
+  /** Encodes `row`'s entry in index `ix` and sets `entryKey` to its key. */
+  private entryFor(ix: IndexInfo, row: readonly Value[], rowid: Rowid): Uint8Array {
     const values = this.keyValues(ix, row);
-    const key = indexKey(values, ix.types);
+    this.entryKey = indexKey(values, ix.types);
     const single = values.length === 1 ? values[0]! : null;
     const withValue = indexEntryHasValue(ix.types) && (typeof single === 'string' || single instanceof Uint8Array);
-    return { key, entry: withValue ? encodeIndexEntry(rowid, single as string | Uint8Array) : encodeIndexEntry(rowid) };
+    return withValue ? encodeIndexEntry(rowid, single as string | Uint8Array) : encodeIndexEntry(rowid);
   }
 
   private insertIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): ReturnType<typeof indexKey> {
-    const { key, entry } = this.entryFor(ix, row, rowid);
-    const tree = new BTree(this.store, ix.def.rootPage);
+    const entry = this.entryFor(ix, row, rowid);
+    const key = this.entryKey;
+    const tree = this.tree(ix.def.rootPage);
     tree.insert(key, entry);
     this.noteRoot('index', ix, tree);
     return key;
   }
 
   private deleteIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): void {
-    const { key, entry } = this.entryFor(ix, row, rowid);
-    const tree = new BTree(this.store, ix.def.rootPage);
-    if (!tree.delete(key, entry)) {
+    const entry = this.entryFor(ix, row, rowid);
+    const tree = this.tree(ix.def.rootPage);
+    if (!tree.delete(this.entryKey, entry)) {
       throw new DecentDBError('ERR_CORRUPTION', `index ${ix.name} has no entry for row ${String(rowid)}`, { index: ix.name });
     }
   }
@@ -256,12 +279,20 @@ export class TableWriter {
   }
 }
 
+function keyChanged(ix: IndexInfo, oldRow: readonly Value[], newRow: readonly Value[], table: TableInfo): boolean {
+  for (const p of ix.columnPositions) if (!sameValue(oldRow[p]!, newRow[p]!, table, p)) return true;
+  return false;
+}
+
 function sameValue(a: Value, b: Value, table: TableInfo, pos: number): boolean {
   if (a === null || b === null) return a === b;
   return compareValues(a, b, table.types[pos]!) === 0 && typeof a === typeof b;
 }
 
 const MAX_ROWID = (1n << 63n) - 1n;
+
+/** Table trees reject a second row with the same rowid. */
+const UNIQUE_KEY = { unique: true } as const;
 
 function bigger(a: Rowid, b: Rowid): boolean {
   return typeof a === 'number' && typeof b === 'number' ? a > b : BigInt(a) > BigInt(b);

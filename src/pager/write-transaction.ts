@@ -16,6 +16,9 @@
  *     offset and served only while `spilled` still maps the page to that offset; it is cleared
  *     whenever the WAL append position moves back (rollbackTo, rollback) or the txn ends, since
  *     a later frame could then reuse an offset.
+ *  5. Savepoint undo copies come from `undoPool` and return to it when their savepoint is
+ *     released or rolled back to (unless an older savepoint still holds the same record), so a
+ *     statement savepoint per row allocates nothing once the pool is warm.
  */
 import { DecentDBError, transactionError } from '../util/index.js';
 import { type DbHeader, type DbHeaderFields, encodeHeader } from './db-header.js';
@@ -28,6 +31,8 @@ import type { Pager } from './pager.js';
 interface PageState {
   readonly dirty: Uint8Array | null;
   readonly spilled: number | undefined;
+  /** `dirty` is a private undo copy from `undoPool` (not a former page buffer others may hold). */
+  readonly pooled: boolean;
 }
 
 interface SpilledImage {
@@ -38,11 +43,15 @@ interface SpilledImage {
 /** Spilled images kept for re-reads (an insert descends through spilled interior pages). */
 const SPILLED_IMAGES_MIN = 64;
 
+/** Undo copies kept for reuse once their savepoint ends (a statement savepoint per row). */
+const UNDO_POOL_MAX = 256;
+
+/** Mutable only so that ended savepoints can be reused (`spareSavepoints`). */
 interface Savepoint {
-  readonly id: number;
-  readonly mark: LogMark;
+  id: number;
+  mark: LogMark;
   readonly header: DbHeaderFields;
-  readonly pageCount: number;
+  pageCount: number;
   readonly records: Map<number, PageState>;
 }
 
@@ -51,6 +60,15 @@ export class WriteTransaction implements PageStore, FreelistHost {
   private readonly dirty = new Map<number, Uint8Array>();
   private readonly spilled = new Map<number, number>();
   private readonly savepoints: Savepoint[] = [];
+  /**
+   * Invariant 5: page-size buffers free for savepoint undo copies. A buffer enters only when the
+   * record holding it is dropped by release/rollbackTo and no remaining savepoint shares that
+   * record; it is only ever used as an undo copy (rollbackTo restores a fresh slice), so no page
+   * reader or cached decoded view can see it.
+   */
+  private readonly undoPool: Uint8Array[] = [];
+  /** Ended savepoints (records empty), reused by savepoint(): one per statement otherwise. */
+  private readonly spareSavepoints: Savepoint[] = [];
   /** Invariant 4: LRU (Map order) of clean images read back from spilled frames. */
   private spilledImages: Map<number, SpilledImage> | null = null;
   private readonly spilledImagesMax: number;
@@ -159,9 +177,17 @@ export class WriteTransaction implements PageStore, FreelistHost {
   savepoint(): number {
     this.active();
     const id = this.nextSavepointId++;
-    this.savepoints.push({
-      id, mark: this.pager.log.mark(), header: { ...this.hdr }, pageCount: this.count, records: new Map(),
-    });
+    const mark = this.pager.log.mark();
+    const spare = this.spareSavepoints.pop();
+    if (spare === undefined) {
+      this.savepoints.push({ id, mark, header: { ...this.hdr }, pageCount: this.count, records: new Map() });
+    } else {
+      spare.id = id;
+      spare.mark = mark;
+      copyHeader(spare.header, this.hdr);
+      spare.pageCount = this.count;
+      this.savepoints.push(spare);
+    }
     return id;
   }
 
@@ -170,25 +196,62 @@ export class WriteTransaction implements PageStore, FreelistHost {
     this.active();
     const i = this.findSavepoint(id);
     const sp = this.savepoints[i]!;
-    this.savepoints.length = i + 1;
+    while (this.savepoints.length > i + 1) this.endSavepoint(this.savepoints.pop()!);
+    const older = i > 0 ? this.savepoints[i - 1]!.records : null;
     for (const [pageNo, st] of sp.records) {
+      // A fresh buffer: the savepoint stays active (the record may be restored again later) and
+      // the restored page must not alias anything a reader or decoded-view cache has seen.
       if (st.dirty === null) this.dirty.delete(pageNo);
       else this.dirty.set(pageNo, st.dirty.slice());
       if (st.spilled === undefined) this.spilled.delete(pageNo);
       else this.spilled.set(pageNo, st.spilled);
     }
-    sp.records.clear();
+    this.recycle(sp.records, older);
     this.spilledImages = null;
     this.pager.log.resetTo(sp.mark);
-    Object.assign(this.hdr, sp.header);
+    copyHeader(this.hdr, sp.header);
     this.count = sp.pageCount;
   }
 
   /** Forgets savepoint `id` and every later one, keeping their changes. */
   release(id: number): void {
     this.active();
-    this.savepoints.length = this.findSavepoint(id);
+    const i = this.findSavepoint(id);
+    // Newest first: a record shared by several released savepoints is pooled once, by the
+    // oldest of them, and not at all when the savepoint below `i` keeps it.
+    // (pop, not `length = i`: setting an array's length is a slow runtime call, once per row.)
+    for (let j = this.savepoints.length - 1; j >= i; j--) {
+      const sp = this.savepoints.pop()!;
+      this.recycle(sp.records, j > 0 ? this.savepoints[j - 1]!.records : null);
+      this.endSavepoint(sp);
+    }
   }
+
+  /** Keeps a savepoint leaving the stack for reuse (its records are dropped, never restored). */
+  private endSavepoint(sp: Savepoint): void {
+    if (sp.records.size > 0) sp.records.clear();
+    if (this.spareSavepoints.length < 4) this.spareSavepoints.push(sp);
+  }
+
+  /**
+   * Invariant 5: empties `records`, returning its pooled undo copies to the pool unless `older`
+   * (the savepoint just below, which holds every record it shares with any older one) has them.
+   */
+  private recycle(records: Map<number, PageState>, older: Map<number, PageState> | null): void {
+    this.recycleOlder = older;
+    // forEach with a function made once: a for-of over the Map allocated an iterator per row.
+    records.forEach(this.recycleOne);
+    this.recycleOlder = null;
+    records.clear();
+  }
+
+  private recycleOlder: Map<number, PageState> | null = null;
+  private readonly recycleOne = (st: PageState, pageNo: number): void => {
+    const pool = this.undoPool;
+    if (!st.pooled || st.dirty === null || pool.length >= UNDO_POOL_MAX) return;
+    if (this.recycleOlder !== null && this.recycleOlder.get(pageNo) === st) return;
+    pool.push(st.dirty);
+  };
 
   // ---- spill ----
   /**
@@ -296,17 +359,35 @@ export class WriteTransaction implements PageStore, FreelistHost {
       if (sp.records.has(pageNo)) continue;
       if (st === undefined) {
         const d = this.dirty.get(pageNo);
-        st = { dirty: d === undefined ? null : copy ? d.slice() : d, spilled: this.spilled.get(pageNo) };
+        let undo: Uint8Array | null = null;
+        if (d !== undefined) {
+          if (copy) {
+            undo = this.undoPool.pop() ?? new Uint8Array(this.pageSize);
+            undo.set(d);
+          } else undo = d;
+        }
+        st = { dirty: undo, spilled: this.spilled.get(pageNo), pooled: copy && undo !== null };
       }
       sp.records.set(pageNo, st);
     }
   }
 
   private findSavepoint(id: number): number {
-    const i = this.savepoints.findIndex((s) => s.id === id);
-    if (i < 0) throw transactionError(`no such savepoint: ${id}`);
-    return i;
+    for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]!.id === id) return i;
+    throw transactionError(`no such savepoint: ${id}`);
   }
+}
+
+/** Field-by-field copy (Object.assign is a generic, slower path; this runs per statement). */
+function copyHeader(to: DbHeaderFields, from: DbHeaderFields): void {
+  to.formatVersion = from.formatVersion;
+  to.pageSize = from.pageSize;
+  to.schemaCookie = from.schemaCookie;
+  to.rootCatalog = from.rootCatalog;
+  to.rootFreelist = from.rootFreelist;
+  to.freelistHead = from.freelistHead;
+  to.freelistCount = from.freelistCount;
+  to.lastCheckpointLsn = from.lastCheckpointLsn;
 }
 
 function sameHeader(a: DbHeaderFields, b: DbHeaderFields): boolean {
