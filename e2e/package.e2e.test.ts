@@ -24,11 +24,13 @@ import { launchChromium, REPO_ROOT } from './harness.js';
 /** Issue 5's target for the client plus the engine worker, gzipped (SQLite WASM ships ~610 KB). */
 const TARGET_GZIP_BYTES = 80 * 1024;
 /**
- * Regression ceiling. The target is missed (about 113 KiB on 2026-11-24: the SQL engine is ~90%
- * of the worker, and minifier or packaging changes would recover at most ~3 KiB; see
- * docs/benchmarks.md "Browser: DecentDB"); this bound stops it growing unnoticed.
+ * Regression ceiling. The target is missed (113 KiB at 06:00 UTC on 2026-11-24, 124 KiB at 08:10
+ * after ordered index scans, USING joins, merged bulk loads, in-place leaf edits and the
+ * streaming export: the SQL engine is ~90% of the worker, and minifier or packaging changes would
+ * recover at most ~3 KiB; see docs/benchmarks.md "Browser: DecentDB"); this bound stops it
+ * growing unnoticed. Raise it only with a measured reason.
  */
-const CEILING_GZIP_BYTES = 120 * 1024;
+const CEILING_GZIP_BYTES = 130 * 1024;
 
 const APP_HTML = `<!doctype html>
 <meta charset="utf-8">
