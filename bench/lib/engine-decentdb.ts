@@ -5,7 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Database } from '../../src/index.js';
+import { pathToFileURL } from 'node:url';
+import { BUILD_ENV } from './built-engine.js';
 import type { Engine, EngineDb, EngineOpenOptions, EngineStatement, Row, SqlParam } from './engine.js';
 
 const require = createRequire(import.meta.url);
@@ -13,6 +14,13 @@ const packageVersion = (require('../../package.json') as { version: string }).ve
 
 export const DECENTDB_FILE = 'bench.ddb';
 
+type Api = typeof import('../../src/index.js');
+/** The built package when the parent handed one down (built-engine.ts), else the sources. */
+const build = process.env[BUILD_ENV];
+const { Database } = (build !== undefined && build !== ''
+  ? await import(pathToFileURL(join(build, 'src', 'index.js')).href)
+  : await import('../../src/index.js')) as Api;
+type Database = ReturnType<Api['Database']['open']>;
 type DecentStatement = ReturnType<Database['prepare']>;
 
 function wrap(stmt: DecentStatement): EngineStatement {

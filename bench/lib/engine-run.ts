@@ -6,6 +6,7 @@
  * flags any disagreement in the engines' result checks (row counts, checksums). `--engines a,b`
  * limits the run to the named engines.
  */
+import { prepareBuiltEngine } from './built-engine.js';
 import { runTsChild } from './child.js';
 import { ENGINES, loadEngine } from './engines.js';
 import type { Engine } from './engines.js';
@@ -47,6 +48,7 @@ export async function runPerEngine(benchFile: string, argv: readonly string[], w
     return undefined;
   }
   const only = flagValue(argv, 'engines')?.split(',');
+  if (only === undefined || only.includes('decentdb')) process.stdout.write(`${prepareBuiltEngine(argv)}\n`);
   const reports: EngineReport[] = [];
   for (const engine of ENGINES) {
     if (only !== undefined && !only.includes(engine.name)) continue;
