@@ -93,8 +93,11 @@ function buildParents(store: PageStore, pages: number[], lows: U64[]): number {
   return pages[0]!;
 }
 
-/** Greedy byte-filled grouping; returns group start indexes plus the end. No 1-child tail group. */
-function groupChildren(pages: number[], lows: U64[], pageSize: number): number[] {
+/**
+ * Greedy byte-filled grouping of child pages into internal pages (also used by bulk-merge.ts);
+ * returns group start indexes plus the end. No 1-child tail group.
+ */
+export function groupChildren(pages: number[], lows: U64[], pageSize: number): number[] {
   const starts: number[] = [0];
   let size = PAGE_HEADER_SIZE;
   let prev: U64 = 0;

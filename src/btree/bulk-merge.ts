@@ -11,6 +11,7 @@ import type { PageStore } from '../pager/index.js';
 import { compareKeys, keyDelta } from './key.js';
 import { FLAG_DELTA_KEYS, PAGE_HEADER_SIZE, PAGE_LEAF, forgetPageView, maxInlineValue, pageLimit, readPage } from './page-view.js';
 import { LeafCells } from './bulk-leaf-reader.js';
+import { groupChildren } from './bulk-build.js';
 import { writeHeader, writeInternal } from './page-writer.js';
 import { writeOverflowChain } from './overflow.js';
 import { MAX_DEPTH, storeEpoch } from './btree-cursor.js';
@@ -367,26 +368,4 @@ function buildLevels(store: PageStore, pages: number[], lows: U64[], reuse: numb
   img.set(image);
   store.free(root);
   return oldRoot;
-}
-
-/** Greedy byte-filled grouping; returns group start indexes plus the end. No 1-child tail group. */
-function groupChildren(pages: number[], lows: U64[], pageSize: number): number[] {
-  const starts: number[] = [0];
-  let size = PAGE_HEADER_SIZE;
-  let prev: U64 = 0;
-  for (let i = 1; i < pages.length; i++) {
-    const cell = varintSize(keyDelta(prev, lows[i]!)) + varintSize(pages[i - 1]!);
-    if (size + cell > pageSize) {
-      starts.push(i);
-      size = PAGE_HEADER_SIZE;
-      prev = 0;
-      continue;
-    }
-    size += cell;
-    prev = lows[i]!;
-  }
-  const n = starts.length;
-  if (n > 1 && starts[n - 1] === pages.length - 1 && starts[n - 1]! - starts[n - 2]! > 2) starts[n - 1]!--;
-  starts.push(pages.length);
-  return starts;
 }
