@@ -1,23 +1,33 @@
-// Forward cursors over a B+Tree's leaf chain: first, seek (leftmost: first key >= search key),
-// next; empty leaves are skipped; values resolve through overflow chains.
+// Cursors over a B+Tree: first / seek (leftmost: first key >= search key) / next along the leaf
+// chain, and last / seekLast (rightmost: last key <= search key) / prev through the root-to-leaf
+// path (tree-path.ts; leaves link only forward). Empty leaves are skipped both ways; values
+// resolve through overflow chains; both page flag values (delta or absolute keys) read alike.
 // Does not modify the tree. Loops in the leaf chain are caught (Brent's cycle detection plus
-// a key-order check per hop), so a corrupt file never makes a cursor spin.
+// a key-order check per hop); backward hops are checked for key order and counted against the
+// page count, so a corrupt file never makes a cursor spin.
 //
 // Stability: over a read snapshot the cursor is stable (images are immutable). If the SAME
 // store is modified through any BTree while the cursor is open (detected by a per-store epoch),
-// the next `next()` re-seeks: it continues just after the entry it was on, identified by
-// (key, ordinal among equal keys seen since its run began). Entries inserted before that
-// position are not seen; entries inserted after it are. `value()` and `key` of the current
-// entry are only valid until the cursor moves or the tree is modified.
-import { compareKeys } from './key.js';
+// the next `next()` / `prev()` re-seeks: it continues just after (before) the entry it was on,
+// identified by (key, ordinal among equal keys counted from the end of the run the cursor
+// entered it by: from the left after first/seek, from the right after last/seekLast; a step
+// in the other direction keeps counting from that same end). Entries inserted behind that
+// position (in the direction of travel) are not seen; entries inserted ahead of it are.
+// Distinct keys resync exactly; inside a run of equal keys the ordinal shifts when that run
+// changes on the counted side (a delete left of a forward cursor skips one entry; an insert,
+// which lands at the run's right end, repeats one under a backward cursor). The engine never
+// writes while its own query cursors are open (DML collects its rows first).
+// `value()` and `key` of the current entry are only valid until the cursor moves or the tree
+// is modified. Past either end the cursor is invalid; it must be positioned again.
+import { compareKeys, keyPredecessor, keySuccessor } from './key.js';
 import { corrupt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import type { PageStore } from '../pager/index.js';
 import { PageView, lastPageBuffer, pageLimit, readPage } from './page-view.js';
 import { readOverflowChain } from './overflow.js';
+import { MAX_DEPTH, TreePath } from './tree-path.js';
 
-/** Deepest tree a reader accepts before calling the file corrupt (internal-page cycles). */
-export const MAX_DEPTH = 40;
+export { MAX_DEPTH };
 
 /** What a cursor needs of its tree (the root may change between seeks). */
 export interface TreeRef {
@@ -45,7 +55,7 @@ export function storeEpoch(store: PageStore): StoreEpoch {
   return e;
 }
 
-/** A forward cursor; see the file header for what it sees under concurrent modification. */
+/** A bidirectional cursor; see the file header for what it sees under concurrent modification. */
 export interface BTreeCursor {
   /** Positions on the first entry; false when the tree is empty. */
   first(): boolean;
@@ -53,6 +63,12 @@ export interface BTreeCursor {
   seek(key: U64): boolean;
   /** Moves to the next entry; false (and invalid) past the end. */
   next(): boolean;
+  /** Positions on the last entry; false when the tree is empty. */
+  last(): boolean;
+  /** Positions on the last entry with key <= `key` (rightmost among duplicates). */
+  seekLast(key: U64): boolean;
+  /** Moves to the previous entry; false (and invalid) before the start. */
+  prev(): boolean;
   readonly valid: boolean;
   /** Key of the current entry. */
   readonly key: U64;
@@ -63,7 +79,7 @@ export interface BTreeCursor {
 /** A cursor's page before its first positioning (shared: a typed array per cursor is costly). */
 const NO_PAGE = new Uint8Array(0);
 
-/** Leaf-chain cursor. @internal (construct through BTree.cursor()). */
+/** Leaf cursor. @internal (construct through BTree.cursor()). */
 export class LeafCursor implements BTreeCursor {
   valid = false;
   pageNo = 0;
@@ -74,12 +90,20 @@ export class LeafCursor implements BTreeCursor {
   private readonly epoch: StoreEpoch;
   private seenEpoch = 0;
   private curKey: U64 = 0;
-  /** 1-based ordinal of the current entry within its run of equal keys. */
-  private dup = 0;
+  /**
+   * 1-based ordinal of the current entry within its run of equal keys, counted from the run's
+   * left end when `fromLeft`, else from its right end (0 before the first entry is reached).
+   */
+  private ord = 0;
+  private fromLeft = true;
   private limit = 0;
   private brentSaved = 0;
   private brentPower = 1;
   private brentSteps = 0;
+  /** Root-to-leaf path, made on the first backward use (forward-only cursors never pay for it). */
+  private path: TreePath | null = null;
+  /** Leaf hops of backward steps since the last positioning or forward hop (corruption bound). */
+  private backHops = 0;
 
   constructor(tree: TreeRef, epoch?: StoreEpoch) {
     this.tree = tree;
@@ -99,17 +123,24 @@ export class LeafCursor implements BTreeCursor {
     return this.descend(key);
   }
 
+  last(): boolean {
+    return this.descendRight(undefined);
+  }
+
+  seekLast(key: U64): boolean {
+    return this.descendRight(key);
+  }
+
   next(): boolean {
     if (!this.valid) return false;
-    if (this.seenEpoch !== this.epoch.n) return this.resync();
-    const v = this.view!;
-    const i = this.idx + 1;
-    if (i < v.count) {
-      this.idx = i;
-      this.setKey(v.keys[i]!);
-      return true;
-    }
-    return this.nextLeaf(v.link);
+    if (this.seenEpoch !== this.epoch.n) return this.resyncForward();
+    return this.stepNext();
+  }
+
+  prev(): boolean {
+    if (!this.valid) return false;
+    if (this.seenEpoch !== this.epoch.n) return this.resyncBackward();
+    return this.stepPrev();
   }
 
   value(): Uint8Array {
@@ -126,50 +157,137 @@ export class LeafCursor implements BTreeCursor {
     return this.view!.isOverflow(this.idx);
   }
 
-  /** Descends leftmost to `key` (or to the first leaf when undefined) and settles on an entry. */
-  private descend(key: U64 | undefined): boolean {
-    const store = this.tree.store;
-    const limit = pageLimit(store);
-    this.limit = limit;
+  private stepNext(): boolean {
+    const v = this.view!;
+    const i = this.idx + 1;
+    if (i < v.count) {
+      this.idx = i;
+      this.setKey(v.keys[i]!);
+      return true;
+    }
+    return this.nextLeaf(v.link);
+  }
+
+  private stepPrev(): boolean {
+    const i = this.idx - 1;
+    if (i >= 0) {
+      this.idx = i;
+      this.setKeyBack(this.view!.keys[i]!);
+      return true;
+    }
+    const path = this.path ?? (this.path = new TreePath());
+    if (path.leaf !== this.pageNo) {
+      path.locate(this.tree.store, this.limit, this.tree.root, this.pageNo, this.view!.keys[0]!);
+    }
+    return this.prevLeaf(path);
+  }
+
+  /** Starts a positioning: fresh page limit, epoch and loop detectors. */
+  private begin(): void {
+    this.limit = pageLimit(this.tree.store);
     this.seenEpoch = this.epoch.n;
     this.brentSaved = 0;
     this.brentPower = 1;
     this.brentSteps = 0;
+    this.backHops = 0;
+  }
+
+  /** Descends leftmost to `key` (or to the first leaf when undefined) and settles on an entry. */
+  private descend(key: U64 | undefined): boolean {
+    this.begin();
+    const store = this.tree.store;
+    const limit = this.limit;
+    const path = this.path;
+    path?.reset();
     let pageNo = this.tree.root;
     let v = readPage(store, pageNo, limit);
     for (let depth = 0; !v.isLeaf; depth++) {
       if (depth >= MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
-      pageNo = v.child(key === undefined ? 0 : v.lowerBound(key));
+      const c = key === undefined ? 0 : v.lowerBound(key);
+      path?.push(pageNo, c);
+      pageNo = v.child(c);
       v = readPage(store, pageNo, limit);
     }
+    if (path !== null) path.leaf = pageNo;
     this.pageNo = pageNo;
     this.view = v;
     this.buf = lastPageBuffer();
     const i = key === undefined ? 0 : v.lowerBound(key);
-    this.dup = 0;
+    this.ord = 0;
+    this.fromLeft = true;
     this.curKey = key ?? 0;
+    this.valid = true;
     if (i < v.count) {
       this.idx = i;
-      this.valid = true;
       this.curKey = v.keys[i]!;
-      this.dup = 1;
+      this.ord = 1;
       return true;
     }
-    this.valid = true;
     return this.nextLeaf(v.link);
   }
 
+  /** Descends rightmost to `key` (or to the last leaf when undefined) and settles on an entry. */
+  private descendRight(key: U64 | undefined): boolean {
+    this.begin();
+    const store = this.tree.store;
+    const limit = this.limit;
+    const path = this.path ?? (this.path = new TreePath());
+    path.reset();
+    let pageNo = this.tree.root;
+    let v = readPage(store, pageNo, limit);
+    while (!v.isLeaf) {
+      const c = key === undefined ? v.count : v.upperBound(key);
+      path.push(pageNo, c);
+      pageNo = v.child(c);
+      v = readPage(store, pageNo, limit);
+    }
+    path.leaf = pageNo;
+    this.pageNo = pageNo;
+    this.view = v;
+    this.buf = lastPageBuffer();
+    const i = (key === undefined ? v.count : v.upperBound(key)) - 1;
+    this.ord = 0;
+    this.fromLeft = false;
+    this.curKey = key ?? 0;
+    this.valid = true;
+    if (i >= 0) {
+      this.idx = i;
+      this.curKey = v.keys[i]!;
+      this.ord = 1;
+      return true;
+    }
+    return this.prevLeaf(path);
+  }
+
   private setKey(k: U64): void {
-    if (compareKeys(k, this.curKey) === 0) this.dup++;
-    else {
+    if (compareKeys(k, this.curKey) === 0) {
+      if (this.fromLeft) this.ord++;
+      else if (this.ord > 1) this.ord--;
+      else this.fromLeft = true; // cannot happen on a consistent tree; keep counting sane
+    } else {
       this.curKey = k;
-      this.dup = 1;
+      this.ord = 1;
+      this.fromLeft = true;
+    }
+  }
+
+  private setKeyBack(k: U64): void {
+    if (compareKeys(k, this.curKey) === 0) {
+      if (!this.fromLeft) this.ord++;
+      else if (this.ord > 1) this.ord--;
+      else this.fromLeft = false;
+    } else {
+      this.curKey = k;
+      this.ord = 1;
+      this.fromLeft = false;
     }
   }
 
   /** Follows the leaf chain from `next` to the first non-empty leaf. */
   private nextLeaf(next: number): boolean {
     const store = this.tree.store;
+    if (this.path !== null) this.path.leaf = 0; // the chain hop leaves the path behind
+    this.backHops = 0;
     while (next !== 0) {
       if (next === this.brentSaved) throw corrupt(next, 'leaf chain loops');
       if (++this.brentSteps === this.brentPower) {
@@ -181,7 +299,7 @@ export class LeafCursor implements BTreeCursor {
       const buf = lastPageBuffer();
       if (!v.isLeaf) throw corrupt(next, 'leaf chain reaches a non-leaf page');
       if (v.count > 0) {
-        if (this.dup > 0 && compareKeys(v.keys[0]!, this.curKey) < 0) throw corrupt(next, 'leaf chain out of key order');
+        if (this.ord > 0 && compareKeys(v.keys[0]!, this.curKey) < 0) throw corrupt(next, 'leaf chain out of key order');
         this.pageNo = next;
         this.view = v;
         this.buf = buf;
@@ -195,12 +313,85 @@ export class LeafCursor implements BTreeCursor {
     return false;
   }
 
-  /** After a modification: re-seek and skip the entries of the current key already returned. */
-  private resync(): boolean {
+  /** Moves along `path` to the nearest non-empty leaf on the left. */
+  private prevLeaf(path: TreePath): boolean {
+    const store = this.tree.store;
+    // Brent's detector assumes forward hops only since it was reset.
+    this.brentSaved = 0;
+    this.brentPower = 1;
+    this.brentSteps = 0;
+    for (;;) {
+      if (++this.backHops > this.limit) throw corrupt(this.pageNo, 'backward walk visits more leaves than the file has pages');
+      const v = path.prevLeaf(store, this.limit);
+      if (v === null) break;
+      const buf = lastPageBuffer();
+      const n = v.count;
+      if (n > 0) {
+        if (this.ord > 0 && compareKeys(v.keys[n - 1]!, this.curKey) > 0) throw corrupt(v.pageNo, 'leaves out of key order');
+        this.pageNo = v.pageNo;
+        this.view = v;
+        this.buf = buf;
+        this.idx = n - 1;
+        this.setKeyBack(v.keys[n - 1]!);
+        return true;
+      }
+    }
+    this.valid = false;
+    return false;
+  }
+
+  /**
+   * After a modification, before a forward step: re-seek and skip the entries of the current
+   * key already passed, so the cursor lands just after the entry it was on.
+   */
+  private resyncForward(): boolean {
     const key = this.curKey;
-    const seen = this.dup;
-    if (!this.descend(key)) return false;
-    while (this.valid && this.dup <= seen && compareKeys(this.curKey, key) === 0) this.next();
-    return this.valid;
+    const seen = this.ord;
+    if (this.fromLeft) {
+      // The seen-th entry of the run from the left was current: land on the (seen + 1)-th.
+      if (!this.descend(key)) return false;
+      while (this.valid && this.ord <= seen && compareKeys(this.curKey, key) === 0) this.stepNext();
+      return this.valid;
+    }
+    // The seen-th from the right was current: land on the (seen - 1)-th from the right.
+    if (seen <= 1) return this.seekAfter(key);
+    if (!this.descendRight(key)) return this.first();
+    if (compareKeys(this.curKey, key) !== 0) return this.stepNext();
+    while (this.ord < seen - 1 && this.stepPrev() && compareKeys(this.curKey, key) === 0);
+    if (!this.valid) return this.first();
+    return compareKeys(this.curKey, key) === 0 ? true : this.stepNext();
+  }
+
+  /** Mirror of resyncForward before a backward step. */
+  private resyncBackward(): boolean {
+    const key = this.curKey;
+    const seen = this.ord;
+    if (!this.fromLeft) {
+      if (!this.descendRight(key)) return false;
+      while (this.valid && this.ord <= seen && compareKeys(this.curKey, key) === 0) this.stepPrev();
+      return this.valid;
+    }
+    if (seen <= 1) return this.seekBefore(key);
+    if (!this.descend(key)) return this.last();
+    if (compareKeys(this.curKey, key) !== 0) return this.stepPrev();
+    while (this.ord < seen - 1 && this.stepNext() && compareKeys(this.curKey, key) === 0);
+    if (!this.valid) return this.last();
+    return compareKeys(this.curKey, key) === 0 ? true : this.stepPrev();
+  }
+
+  /** First entry with a key > `key`. */
+  private seekAfter(key: U64): boolean {
+    const k = keySuccessor(key);
+    if (k !== undefined) return this.descend(k);
+    this.valid = false;
+    return false;
+  }
+
+  /** Last entry with a key < `key`. */
+  private seekBefore(key: U64): boolean {
+    const k = keyPredecessor(key);
+    if (k !== undefined) return this.descendRight(k);
+    this.valid = false;
+    return false;
   }
 }

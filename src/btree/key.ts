@@ -49,3 +49,9 @@ export function keyAdd(a: U64, d: U64): U64 | undefined {
 
 /** `k + 1` (undefined at 2^64 - 1). */
 export const keySuccessor = (k: U64): U64 | undefined => keyAdd(k, 1);
+
+/** `k - 1` (undefined at 0). */
+export function keyPredecessor(k: U64): U64 | undefined {
+  if (typeof k === 'number') return k === 0 ? undefined : k - 1;
+  return u64FromBigInt(k - 1n);
+}

@@ -46,3 +46,20 @@ describe('IncrementalSort run keys equal the native index keys', () => {
     expect(same(2n ** 60n, 2n ** 60n, I)).toBe(true);
   });
 });
+
+describe('IncrementalSort run keys for FLOAT64', () => {
+  it('are equal exactly for equal SQL values: -0.0 = +0.0, NaN = NaN, NULL apart', () => {
+    const F: SqlType = { base: 'FLOAT64' };
+    const num = fc.oneof(fc.double(), fc.constantFrom(0, -0, NaN, Infinity, -Infinity));
+    const sqlEqual = (a: number, b: number): boolean => (Number.isNaN(a) ? Number.isNaN(b) : a === b);
+    fc.assert(
+      fc.property(num, num, (a, b) => {
+        expect(same(a, b, F)).toBe(sqlEqual(a, b));
+      }),
+      { numRuns: 500 },
+    );
+    expect(same(-0, 0, F)).toBe(true);
+    expect(same(0, null, F)).toBe(false);
+    expect(same(null, null, F)).toBe(true);
+  });
+});

@@ -2,9 +2,10 @@
  * IncrementalSort: the input arrives ordered by the native index key of its leading sort column
  * (an ordered index walk, planner/order-by-index.ts), which is SQL order up to ties between
  * values sharing a key (TEXT/BLOB/UUID 8-byte prefixes; equal keys under further ORDER BY
- * keys). Each run of rows with an equal key (NULLs a run of their own) is sorted by the full
- * comparator and emitted, so LIMIT stops the walk early. A run larger than the memory budget
- * goes through the ExternalSorter, as a Sort would.
+ * keys; FLOAT64 -0.0/+0.0 and NaNs, adjacent in the walk). Each run of rows with an equal key
+ * (NULLs a run of their own) is sorted by the full comparator and emitted, so LIMIT stops the
+ * walk early; runs arrive in walk order, ascending or descending. A run larger than the memory
+ * budget goes through the ExternalSorter, as a Sort would.
  */
 import type { SqlType, Value } from '../record/index.js';
 import { indexKeyFromValue } from '../record/index.js';
@@ -35,7 +36,11 @@ export class RunKey {
     if (v === null) return;
     if (type.base === 'TEXT' && typeof v === 'string') this.text(v);
     else if ((type.base === 'BLOB' || type.base === 'UUID') && v instanceof Uint8Array) this.bytes(v, v.length);
-    else this.other = indexKeyFromValue(v, type);
+    else if (type.base === 'FLOAT64') {
+      // -0.0/+0.0 (keys 2^63 and 0) and every NaN are equal SQL values: one run each.
+      const x = Number(v);
+      this.other = x === 0 ? 0 : Number.isNaN(x) ? 'NaN' : x;
+    } else this.other = indexKeyFromValue(v, type);
   }
 
   private text(s: string): void {

@@ -2,8 +2,9 @@
  * Table access: full scan of the table B+Tree, rowid seeks/ranges, secondary-index seeks and
  * ranges (entry value ends with the rowid u64 LE, format §1.10) followed by a rowid fetch, and
  * trigram candidates (keys ascending, lazy: LIMIT stops the intersection) or their fallback scan.
- * Ordered walks (OrderedAccess, for ORDER BY) visit their key ranges in SQL order, give NULL
- * rows their own pass and may build rows from index entries alone (covering).
+ * Ordered walks (OrderedAccess, for ORDER BY) visit their key ranges in SQL order, ascending or
+ * descending (a range marked `backward` is walked from its high key down with seekLast/prev),
+ * give NULL rows their own pass and may build rows from index entries alone (covering).
  * Key ranges come from planner/key-ranges.ts at open time (parameters); since native keys are
  * lossy every row is rechecked against the Scan's full pushed-down filter.
  */
@@ -13,7 +14,7 @@ import { compareKeys } from '../btree/index.js';
 import type { BTreeCursor } from '../btree/index.js';
 import { compositeIndexKey, decodeFields, decodeIndexEntry, decodeRecord, keyToRowid } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
-import { keyRangesForInterval, keyRangesForValues, mergeKeyRanges, orderedKeyRanges, rowidColumn } from '../planner/index.js';
+import { keyRangesForInterval, keyRangesForValues, mergeKeyRanges, orderedWalk, rowidColumn } from '../planner/index.js';
 import type { KeyRange, PlanNode } from '../planner/index.js';
 import type { Compiled, Env } from './compile-expr.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
@@ -22,6 +23,16 @@ import { compileTrigramArgs, countedCandidates, openTrigram } from './trigram-ac
 import type { TrigramArgs } from './trigram-access.js';
 
 type ScanNode = Extract<PlanNode, { kind: 'scan' }>;
+
+const f64 = new DataView(new ArrayBuffer(8));
+/** The FLOAT64 value of a native index key (its raw IEEE bits, format §1.10). */
+function floatFromKey(k: U64): number {
+  if (typeof k === 'number') {
+    f64.setUint32(0, Math.floor(k / 0x100000000));
+    f64.setUint32(4, k >>> 0);
+  } else f64.setBigUint64(0, k);
+  return f64.getFloat64(0);
+}
 
 const INT64: SqlType = { base: 'INT64' };
 
@@ -125,11 +136,11 @@ export class ScanOp implements Operator {
         this.index = ctx.openCursor(a.index.rootPage);
         return;
       case 'rowidOrder':
-        this.ranges = this.bounded(INT64, true);
+        this.ranges = this.bounded(INT64, a.desc);
         this.index = null;
         return;
       case 'indexOrder': {
-        this.ranges = this.bounded(a.type, true);
+        this.ranges = this.bounded(a.type, a.desc);
         this.rangeModes = this.ranges.map(() => 1);
         if (a.lo === null && a.hi === null) {
           // Bounded walks never need NULL rows: no comparison with NULL holds.
@@ -158,11 +169,14 @@ export class ScanOp implements Operator {
     }
   }
 
-  /** Key ranges of the access bounds; `ordered`: in SQL order rather than key order. */
-  private bounded(type: SqlType, ordered = false): KeyRange[] {
+  /**
+   * Key ranges of the access bounds in key order, or with `desc` given (an ordered walk) in SQL
+   * ascending (false) or descending (true) order, each with its walk direction.
+   */
+  private bounded(type: SqlType, desc?: boolean): KeyRange[] {
     const lo = this.lo === null ? undefined : this.lo(this.arg);
     const hi = this.hi === null ? undefined : this.hi(this.arg);
-    return ordered ? orderedKeyRanges(type, lo, hi) : mergeKeyRanges(keyRangesForInterval(type, lo, hi));
+    return desc !== undefined ? orderedWalk(type, lo, hi, desc) : mergeKeyRanges(keyRangesForInterval(type, lo, hi));
   }
 
   next(): Value[] | undefined {
@@ -225,14 +239,20 @@ export class ScanOp implements Operator {
     }
   }
 
-  /** Moves `cur` to the next entry inside the current key range (ranges are disjoint, sorted). */
+  /** Moves `cur` to the next entry inside the current key range (ranges are disjoint). */
   private advance(cur: BTreeCursor): boolean {
     for (;;) {
       if (this.rangeIdx >= this.ranges.length) return false;
       const r = this.ranges[this.rangeIdx]!;
-      const ok = this.started ? cur.next() : cur.seek(r.lo);
-      this.started = true;
-      if (ok && compareKeys(cur.key, r.hi) <= 0) return true;
+      if (r.backward === true) {
+        const ok = this.started ? cur.prev() : cur.seekLast(r.hi);
+        this.started = true;
+        if (ok && compareKeys(cur.key, r.lo) >= 0) return true;
+      } else {
+        const ok = this.started ? cur.next() : cur.seek(r.lo);
+        this.started = true;
+        if (ok && compareKeys(cur.key, r.hi) <= 0) return true;
+      }
       this.rangeIdx++;
       this.started = false;
     }
@@ -247,6 +267,7 @@ export class ScanOp implements Operator {
     if (isNull) out[off + a.column] = null;
     else if (base === 'INT64') out[off + a.column] = keyToRowid(key);
     else if (base === 'BOOL') out[off + a.column] = true;
+    else if (base === 'FLOAT64') out[off + a.column] = floatFromKey(key);
     else {
       const bytes = decodeIndexEntry(entry, true).value!;
       out[off + a.column] = base === 'TEXT' ? utf8Decoder.decode(bytes) : bytes;

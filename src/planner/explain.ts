@@ -56,9 +56,12 @@ function scanLine(n: Extract<PlanNode, { kind: 'scan' }>): string {
     case 'indexRange':
       return `IndexRange ${name} USING ${a.index.name} (${n.accessText})`;
     case 'rowidOrder':
-      return `OrderedRowidScan ${name} ORDER BY ${n.table.columns[rowidColumn(n.table)]?.name ?? 'rowid'}${n.accessText === '' ? '' : ` (${n.accessText})`}`;
-    case 'indexOrder':
-      return `${a.covering ? 'OrderedIndexOnlyScan' : 'OrderedIndexScan'} ${name} USING ${a.index.name} ORDER BY ${n.table.columns[a.column]!.name}${a.nullsFirst ? ' NULLS FIRST' : ''}${n.accessText === '' ? '' : ` (${n.accessText})`}`;
+      return `OrderedRowidScan ${name} ORDER BY ${n.table.columns[rowidColumn(n.table)]?.name ?? 'rowid'}${a.desc ? ' DESC' : ''}${n.accessText === '' ? '' : ` (${n.accessText})`}`;
+    case 'indexOrder': {
+      // NULLS placement only when not the default (ASC: LAST, DESC: FIRST, as Postgres).
+      const nulls = a.nullsFirst === a.desc ? '' : a.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+      return `${a.covering ? 'OrderedIndexOnlyScan' : 'OrderedIndexScan'} ${name} USING ${a.index.name} ORDER BY ${n.table.columns[a.column]!.name}${a.desc ? ' DESC' : ''}${nulls}${n.accessText === '' ? '' : ` (${n.accessText})`}`;
+    }
   }
 }
 

@@ -12,7 +12,7 @@ export { explain } from './explain.js';
 export type { ExplainOptions } from './explain.js';
 export { formatExpr } from './expr-format.js';
 export { DP_MAX_RELATIONS } from './planner.js';
-export { keyRangesForInterval, keyRangesForValues, mergeKeyRanges, orderedKeyRanges } from './key-ranges.js';
+export { keyRangesForInterval, keyRangesForValues, mergeKeyRanges, orderedKeyRanges, orderedWalk } from './key-ranges.js';
 export type { KeyRange } from './key-ranges.js';
 export { bindRowExpr, isUntyped } from './bind-row-expr.js';
 export type { RowRelation, BoundRowExpr } from './bind-row-expr.js';

@@ -17,11 +17,15 @@ import type { U64 } from '../util/index.js';
 export interface KeyRange {
   readonly lo: U64;
   readonly hi: U64;
+  /** Ordered walks (orderedWalk) only: visit the range from `hi` down to `lo`. */
+  readonly backward?: boolean;
 }
 
 const MAX_U64 = 0xffffffffffffffffn;
 const NEG_ZERO_KEY = 0x8000000000000000n;
 const MAX_POS_FLOAT_KEY = 0x7fffffffffffffffn;
+const POS_INF_KEY = 0x7ff0000000000000n;
+const NEG_INF_KEY = 0xfff0000000000000n;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -146,5 +150,51 @@ export function orderedKeyRanges(type: SqlType, lo: Value | undefined, hi: Value
   const out: KeyRange[] = [];
   if (l < 0n) out.push({ lo: rowidToKey(l), hi: rowidToKey(h < 0n ? h : -1n) });
   if (h >= 0n) out.push({ lo: u64(l < 0n ? 0n : l), hi: u64(h) });
+  return out;
+}
+
+/**
+ * The key ranges of [lo, hi] (as orderedKeyRanges), each with the direction a walk must visit it
+ * in, listed so that the walk meets the values in SQL order: ascending, or descending with
+ * `desc` (the list reversed, every range walked the other way). FLOAT64 is served too: its keys
+ * are the raw IEEE bits, so negatives (keys 2^63 = -0.0 … −∞) are walked backward for ascending
+ * order, non-negatives (0 … +∞) forward, and NaN keys (any sign, Postgres: above every number)
+ * last; -0.0 and +0.0 meet at the seam between the two. NULL rows (key 0) are the caller's.
+ */
+export function orderedWalk(type: SqlType, lo: Value | undefined, hi: Value | undefined, desc: boolean): KeyRange[] {
+  const asc = type.base === 'FLOAT64' ? floatWalk(lo, hi) : orderedKeyRanges(type, lo, hi);
+  if (!desc) return asc;
+  const out: KeyRange[] = [];
+  for (let i = asc.length - 1; i >= 0; i--) {
+    const r = asc[i]!;
+    out.push({ lo: r.lo, hi: r.hi, backward: r.backward !== true });
+  }
+  return out;
+}
+
+/** Ascending FLOAT64 walk of [lo, hi] (inclusive superset; see orderedWalk). */
+function floatWalk(lo: Value | undefined, hi: Value | undefined): KeyRange[] {
+  if (lo === null || hi === null) return [];
+  const l = lo === undefined ? undefined : Number(lo);
+  // Every number is <= NaN (Postgres), so a NaN upper bound bounds nothing.
+  const h = hi === undefined || Number.isNaN(Number(hi)) ? undefined : Number(hi);
+  const bits = (x: number): U64 => indexKeyFromValue(x, FLOAT);
+  const nans: KeyRange[] = [
+    { lo: u64(POS_INF_KEY + 1n), hi: u64(MAX_POS_FLOAT_KEY) },
+    { lo: u64(NEG_INF_KEY + 1n), hi: u64(MAX_U64) },
+  ];
+  if (l !== undefined && Number.isNaN(l)) return h === undefined ? nans : [];
+  if (l !== undefined && h !== undefined && l > h) return [];
+  const out: KeyRange[] = [];
+  if (l === undefined || l <= 0) {
+    // Negative floats: larger magnitude = larger key; -0.0 is 2^63.
+    const top = h !== undefined && h < 0 ? bits(h) : u64(NEG_ZERO_KEY);
+    const bottom = l === undefined || l === -Infinity ? u64(NEG_INF_KEY) : l < 0 ? bits(l) : u64(NEG_ZERO_KEY);
+    out.push({ lo: top, hi: bottom, backward: true });
+  }
+  if (h === undefined || h >= 0) {
+    out.push({ lo: l === undefined || l <= 0 ? 0 : bits(l), hi: h === undefined ? u64(POS_INF_KEY) : bits(h === 0 ? 0 : h) });
+  }
+  if (h === undefined) out.push(...nans);
   return out;
 }

@@ -4,20 +4,54 @@ import { compareKeys } from '../btree/index.js';
 import { indexKeyFromValue } from '../record/index.js';
 import type { SqlType } from '../record/index.js';
 import { compareText } from '../types/index.js';
-import { orderedKeyRanges } from './key-ranges.js';
+import { orderedKeyRanges, orderedWalk } from './key-ranges.js';
 
 const INT: SqlType = { base: 'INT64' };
 const TEXT: SqlType = { base: 'TEXT' };
 const big = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 const edge = fc.constantFrom(-(2n ** 63n), -1n, 0n, 1n, 2n ** 63n - 1n, 2n ** 53n, -(2n ** 53n));
 
-/** Values a forward index walk over `ranges` (in list order, keys ascending inside) meets. */
+/** Values an index walk over `ranges` meets (in list order; keys descending in a backward range). */
 function walk<T>(values: readonly T[], key: (v: T) => number | bigint, ranges: ReturnType<typeof orderedKeyRanges>): T[] {
   const byKey = [...values].sort((a, b) => compareKeys(key(a), key(b)));
   const out: T[] = [];
-  for (const r of ranges) for (const v of byKey) if (compareKeys(r.lo, key(v)) <= 0 && compareKeys(key(v), r.hi) <= 0) out.push(v);
+  for (const r of ranges) {
+    const inRange = byKey.filter((v) => compareKeys(r.lo, key(v)) <= 0 && compareKeys(key(v), r.hi) <= 0);
+    out.push(...(r.backward === true ? inRange.reverse() : inRange));
+  }
   return out;
 }
+
+const FLOAT: SqlType = { base: 'FLOAT64' };
+/** Postgres float order: NaN above every number, -0 = 0. */
+const floatCmp = (a: number, b: number): number => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a < b ? -1 : a > b ? 1 : 0);
+const floatArb = fc.oneof(fc.double(), fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 1, -1));
+
+describe('orderedWalk: walks meet values in SQL order, ascending and descending', () => {
+  it('INT64 both directions, for any bounds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(big, edge), { maxLength: 30 }), fc.option(fc.oneof(big, edge), { nil: undefined }), fc.option(fc.oneof(big, edge), { nil: undefined }), fc.boolean(), (vals, lo, hi, desc) => {
+        const got = walk(vals, (v) => indexKeyFromValue(v, INT), orderedWalk(INT, lo, hi, desc));
+        const want = vals.filter((v) => (lo === undefined || v >= lo) && (hi === undefined || v <= hi)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(got).toEqual(desc ? want.reverse() : want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('FLOAT64 (negative keys reversed, NaN last, ±0 adjacent) both directions, for any bounds', () => {
+    fc.assert(
+      fc.property(fc.array(floatArb, { maxLength: 30 }), fc.option(floatArb, { nil: undefined }), fc.option(floatArb, { nil: undefined }), fc.boolean(), (vals, lo, hi, desc) => {
+        const got = walk(vals, (v) => indexKeyFromValue(v, FLOAT), orderedWalk(FLOAT, lo, hi, desc));
+        // The walk is an inclusive superset of [lo, hi] (the scan rechecks), never missing a value.
+        const inside = vals.filter((v) => (lo === undefined || floatCmp(v, lo) >= 0) && (hi === undefined || floatCmp(v, hi) <= 0));
+        for (const v of inside) expect(got.some((g) => Object.is(g, v))).toBe(true);
+        for (let i = 1; i < got.length; i++) expect(floatCmp(got[i - 1]!, got[i]!) * (desc ? -1 : 1)).toBeLessThanOrEqual(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
 
 describe('orderedKeyRanges: a forward walk meets values in SQL order', () => {
   it('INT64: negatives first, exact, for any bounds', () => {

@@ -1,15 +1,18 @@
 /**
  * ORDER BY served by key order instead of a sort (issue 4): a single-table block whose leading
- * ORDER BY key is a plain column walks the rowid or a single-column btree index in SQL order
- * (OrderedAccess in plan.ts). Only where the native key order is provably SQL order
- * (spec/native-format.md §1.9–1.10), ascending only (the B+Tree cursor has no backward step):
- *   rowid (INT64 PK): exact, never NULL, negative key range walked first → no sort at all;
+ * ORDER BY key is a plain column walks the rowid or a single-column btree index in SQL order,
+ * ascending (cursor forward) or descending (cursor backward: B+Tree seekLast/prev), with
+ * OrderedAccess in plan.ts. Only where the native key order is provably SQL order per key range
+ * (spec/native-format.md §1.9–1.10):
+ *   rowid (INT64 PK): exact, never NULL, negative/non-negative key ranges in SQL order → no sort;
  *   INT64, BOOL: exact per key; NULLs share key 0 and are placed by a separate pass;
+ *   FLOAT64: raw IEEE bits: non-negatives ascend with the key, negatives descend (walked the
+ *     other way), NaNs last; -0.0/+0.0 are one IncrementalSort run; NULLs as INT64;
  *   TEXT/BLOB/UUID: 8-byte big-endian prefix of the UTF-8/raw bytes, monotone but lossy (our
  *     TEXT order is UTF-8 byte order = COLLATE "C") → rows come grouped by prefix, and an
  *     IncrementalSort sorts each group;
- *   FLOAT64 (negatives reversed), DECIMAL/TIMESTAMP (key 0), composite (hash), expression and
- *     partial indexes: never; the Sort/TopN stays.
+ *   DECIMAL/TIMESTAMP (key 0), composite (hash), expression and partial indexes: never; the
+ *     Sort/TopN stays.
  */
 import type { IndexDef, TableDef } from '../catalog/index.js';
 import { UNKNOWN_TABLE_ROWS } from './access-path.js';
@@ -23,14 +26,17 @@ import { rowidColumn } from './schema.js';
 type ScanNode = Extract<PlanNode, { kind: 'scan' }>;
 
 /** Index key types whose key order is SQL order (exactly, or by prefix). */
-const ORDERED_KEYS = new Set(['INT64', 'BOOL', 'TEXT', 'BLOB', 'UUID']);
-/** Key types where equal keys mean equal values (no IncrementalSort for a single key). */
-const EXACT_KEYS = new Set(['INT64', 'BOOL']);
+const ORDERED_KEYS = new Set(['INT64', 'BOOL', 'FLOAT64', 'TEXT', 'BLOB', 'UUID']);
+/**
+ * Key types where equal SQL values come out adjacent (no IncrementalSort for a single key):
+ * one key per value, or for FLOAT64 -0.0/+0.0 and the NaNs, adjacent by walk order.
+ */
+const EXACT_KEYS = new Set(['INT64', 'BOOL', 'FLOAT64']);
 /**
  * Key types whose non-zero keys give the value without reading the table row: TEXT/BLOB
- * entries carry the full value, INT64 keys are the value's bits, BOOL key 1 is true.
+ * entries carry the full value, INT64 and FLOAT64 keys are the value's bits, BOOL key 1 is true.
  */
-const COVERING_KEYS = new Set(['TEXT', 'BLOB', 'INT64', 'BOOL']);
+const COVERING_KEYS = new Set(['TEXT', 'BLOB', 'INT64', 'FLOAT64', 'BOOL']);
 /**
  * A non-covering walk fetches each row by rowid; measured on 100k music tracks, fetching
  * LIMIT + OFFSET rows costs about what a scan + TopN of the whole table does at half the table,
@@ -71,7 +77,7 @@ function orderIndex(table: TableDef, column: number, schema: Schema): IndexDef |
  */
 export function indexOrderFor(scan: ScanNode, keys: readonly SortKey[], outExprs: readonly BExpr[], schema: Schema, wanted: RowsWanted): IndexOrder | null {
   const first = keys[0];
-  if (first === undefined || first.desc || first.expr.kind !== 'col') return null;
+  if (first === undefined || first.expr.kind !== 'col') return null;
   const e = outExprs[first.expr.slot];
   if (e === undefined || e.kind !== 'col') return null;
   const table = scan.table;
@@ -84,7 +90,7 @@ export function indexOrderFor(scan: ScanNode, keys: readonly SortKey[], outExprs
   let exact: boolean;
   if (column === rowidColumn(table)) {
     if (a.kind !== 'full' && a.kind !== 'rowidRange') return null;
-    access = { kind: 'rowidOrder', lo: a.kind === 'rowidRange' ? a.lo : null, hi: a.kind === 'rowidRange' ? a.hi : null };
+    access = { kind: 'rowidOrder', desc: first.desc, lo: a.kind === 'rowidRange' ? a.lo : null, hi: a.kind === 'rowidRange' ? a.hi : null };
     exact = true;
   } else {
     const ix = orderIndex(table, column, schema);
@@ -104,6 +110,7 @@ export function indexOrderFor(scan: ScanNode, keys: readonly SortKey[], outExprs
     }
     access = {
       kind: 'indexOrder',
+      desc: first.desc,
       index: ix,
       type,
       column,

@@ -27,17 +27,20 @@ export type Access =
   | OrderedAccess;
 
 /**
- * A walk that yields rows in SQL ascending order of one column (ORDER BY served without a full
- * sort, order-by-index.ts): `rowidOrder` walks the table tree (negative rowids' key range
- * first), `indexOrder` a single-column btree index over all rows (no partial index), placing the
- * NULL rows (key 0, shared with 0 / '' / false) first or last by a separate pass over key 0.
- * TEXT/BLOB/UUID keys are 8-byte prefixes: rows then come in prefix order only, and an
- * IncrementalSort above sorts each run of equal keys. Bounds narrow the walk as in ranges.
+ * A walk that yields rows in SQL order of one column, ascending or (`desc`, the B+Tree cursor
+ * walking backward) descending (ORDER BY served without a full sort, order-by-index.ts):
+ * `rowidOrder` walks the table tree (key ranges of negative and non-negative rowids visited in
+ * SQL order), `indexOrder` a single-column btree index over all rows (no partial index),
+ * placing the NULL rows (key 0, shared with 0 / '' / false / +0.0) first or last by a separate
+ * pass over key 0. TEXT/BLOB/UUID keys are 8-byte prefixes: rows then come in prefix order
+ * only, and an IncrementalSort above sorts each run of equal keys. FLOAT64 walks the negative
+ * floats' keys in reverse. Bounds narrow the walk as in ranges.
  */
 export type OrderedAccess =
-  | { readonly kind: 'rowidOrder'; readonly lo: Bound | null; readonly hi: Bound | null }
+  | { readonly kind: 'rowidOrder'; readonly desc: boolean; readonly lo: Bound | null; readonly hi: Bound | null }
   | {
       readonly kind: 'indexOrder';
+      readonly desc: boolean;
       readonly index: IndexDef;
       readonly type: SqlType;
       /** Table column the index covers (its NULL rows are placed by a separate pass). */
