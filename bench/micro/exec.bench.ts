@@ -4,11 +4,14 @@
  * means. Not loads, commits or memory. `npx tsx bench/micro/exec.bench.ts [--quick] [--cpu]
  * [--dist[=DIR]] [--ab=DIR2]`: --dist a build (DIR/src/index.js, default dist/) instead of src via
  * tsx; --ab a second build interleaved (before/after); --cpu batches timed in process CPU time.
+ * With --dist or --ab the bench re-runs itself in a plain `node` child (child.ts `plainNode`),
+ * so builds are timed as users run them, not through tsx's loader.
  */
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prepareBuildDir, runTsChild } from '../lib/child.js';
 import { describeMachine } from '../lib/machine.js';
 import { emitResult, metric, parseBenchArgs } from '../lib/result.js';
 import type { MetricResult } from '../lib/result.js';
@@ -182,4 +185,10 @@ async function main(): Promise<void> {
   emitResult({ name: 'micro-exec', machine: describeMachine(), baseline: `better-sqlite3 ${Sqlite.version}`, params: { mode: args.mode, children: CHILDREN, dist: distDir ?? false, ab: abDir ?? false, clock: useCpu ? 'cpu' : 'wall' }, results });
 }
 
-await main();
+if ((distDir !== null || abDir !== undefined) && !args.rest.includes('--plain-child')) {
+  for (const d of [distDir, abDir]) if (d !== null && d !== undefined) for (const note of prepareBuildDir(d)) process.stderr.write(`note: ${note}\n`);
+  const r = await runTsChild(fileURLToPath(import.meta.url), [...process.argv.slice(2), '--plain-child'], { plainNode: true });
+  process.exitCode = r.code ?? 1;
+} else {
+  await main();
+}

@@ -6,15 +6,15 @@
  * `npx tsx bench/micro/insert.bench.ts [--quick|--full] [--rows N] [--dist[=DIR]] [--ab=DIR2]
  * [--batch N] [--loop-limit-s S] [--only=name,…]`: --dist times a build (DIR/src/index.js,
  * default dist/; `npm run build` first: tsx adds overhead); --ab also runs a second build.
- * A build directory outside this package needs a package.json with "type": "module" above it:
- * without one tsx loads the build as CommonJS, where every cross-module call goes through a
- * getter (bulkLoad measured ~50 % slower); the bench warns when it is missing.
+ * Cases timing a build run in a plain `node` child (child.ts `plainNode`), as users run it;
+ * a build directory not under an ESM package.json gets a {"type":"module"} one, and one
+ * outside this package a node_modules link (prepareBuildDir, announced on stderr).
  */
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runTsChild } from '../lib/child.js';
+import { prepareBuildDir, runTsChild } from '../lib/child.js';
 import { describeMachine } from '../lib/machine.js';
 import { MemoryTracker, toMiB } from '../lib/memory.js';
 import { emitResult, flagValue, metric, parseBenchArgs, parseLastLine } from '../lib/result.js';
@@ -132,15 +132,6 @@ async function runCase(name: CaseName, rows: number, build: string | null, batch
   };
 }
 
-/** Whether Node treats .js files in `dir` as ESM (the nearest package.json says "type": "module"). */
-function inModuleScope(dir: string): boolean {
-  for (let d = dir; ; d = dirname(d)) {
-    const p = join(d, 'package.json');
-    if (existsSync(p)) return (JSON.parse(readFileSync(p, 'utf8')) as { type?: string }).type === 'module';
-    if (dirname(d) === d) return false;
-  }
-}
-
 async function main(): Promise<void> {
   const rows = Number(flagValue(args.rest, 'rows') ?? (args.mode === 'quick' ? 10_000 : args.mode === 'full' ? 1_000_000 : 100_000));
   const distFlag = args.rest.find((a) => a === '--dist' || a.startsWith('--dist='));
@@ -156,7 +147,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${CASE_PREFIX}${JSON.stringify(out)}\n`);
     return;
   }
-  for (const d of [distDir, abDir]) if (d !== null && d !== undefined && !inModuleScope(resolve(d))) process.stderr.write(`warning: ${d} is not under a package.json with "type": "module"; tsx will load it as CommonJS (slower)\n`);
+  for (const d of [distDir, abDir]) if (d !== null && d !== undefined) for (const note of prepareBuildDir(d)) process.stderr.write(`note: ${note}\n`);
   const self = fileURLToPath(import.meta.url);
   const plan: { label: string; name: CaseName; build: string }[] = [{ label: 'sqlite-loop', name: 'sqlite-loop', build: '' }];
   for (const [tag, b] of [['', distDir ?? ''], ...(abDir === undefined ? [] : [['ab:', abDir]])] as const) {
@@ -165,7 +156,10 @@ async function main(): Promise<void> {
   const outcomes = new Map<string, CaseOutcome>();
   for (const p of plan) {
     if (only !== undefined && !only.includes(p.label)) continue;
-    const r = await runTsChild(self, [`--rows=${rows}`, `--child=${p.name}`, `--build=${p.build}`, `--batch=${batch}`, `--loop-limit-s=${loopLimitS}`], { quietPrefixes: [CASE_PREFIX] });
+    const r = await runTsChild(self, [`--rows=${rows}`, `--child=${p.name}`, `--build=${p.build}`, `--batch=${batch}`, `--loop-limit-s=${loopLimitS}`], {
+      quietPrefixes: [CASE_PREFIX],
+      plainNode: p.build !== '',
+    });
     const o = parseLastLine(r.stdout, CASE_PREFIX) as CaseOutcome | undefined;
     if (r.code !== 0 || o === undefined) throw new Error(`case ${p.label} failed (exit ${r.code})`);
     outcomes.set(p.label, o);

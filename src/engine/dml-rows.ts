@@ -37,6 +37,9 @@ const UNTYPED_LITERAL: SqlType = Object.freeze({ base: 'TEXT' });
 export function castInto(run: DmlRun, v: Value, from: SqlType | undefined, table: TableInfo, pos: number): Value {
   if (v === null) return null;
   const to = table.types[pos]!;
+  // Same base type, no DECIMAL typmod to apply: assignCast is the identity ('identity' kind,
+  // castValue returns the value), so skip its dispatch (the row loop's common case).
+  if (from !== undefined && from.base === to.base && to.base !== 'DECIMAL') return v;
   const col = table.def.columns[pos]!;
   return assignCast(v, from ?? UNTYPED_LITERAL, to, col.name, run.ctx.clock);
 }

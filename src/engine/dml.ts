@@ -9,7 +9,8 @@
  * after the statement's rows are written. A trigger never fires itself again while its own
  * action runs (SQLite's default, non-recursive triggers); other triggers may nest up to
  * MAX_TRIGGER_DEPTH. Row-level helpers (casts, CHECK, DEFAULT, RETURNING) live in dml-rows.ts,
- * INSERT's cached plan and VALUES handling in dml-values.ts.
+ * INSERT's cached plan and VALUES handling in dml-values.ts, target-row selection (the query,
+ * or a direct rowid read for `WHERE pk = $n`) in dml-targets.ts.
  *
  * Prepared statements run in loops: per-statement compiled pieces are cached on the AST
  * (InsertPlan, UpdatePlan) while the transaction's table object and Schema.structure stay the
@@ -23,6 +24,7 @@ import { TRIGGER_EVENT, TRIGGER_INSTEAD_OF, type TriggerDef } from '../catalog/i
 import type { EngineContext } from './engine-context.js';
 import { PendingForeignKeyChecks, referencingColumns, rowsWhere, stillReferenced, type RowRef } from './foreign-keys.js';
 import { compileRowExpr, runSelectInScope, type RowExpr } from './row-expressions.js';
+import { castTextParam, directSet, directSetValues, rowidOperand, rowidTarget, targetRows, type DirectSet, type Target } from './dml-targets.js';
 import {
   castInto, ColumnDefaults, compileChecks, compileGenerated, compileReturning, returningColumns, rowidKey, runChecks, sameKey,
   type CompiledCheck, type CompiledGenerated, type DmlRun,
@@ -278,55 +280,26 @@ class ConflictHandler {
 // ---------------------------------------------------------------------------------------------
 // UPDATE and DELETE
 
-/** The target-row query of each UPDATE/DELETE statement, kept so its plan is cached (query.ts). */
-const targetQueries = new WeakMap<ast.UpdateStmt | ast.DeleteStmt, { table: string; query: ast.SelectStmt }>();
-
-/** Rows of the target selected by WHERE: (rowid, full row, extra select values). */
-function targetRows(run: DmlRun, stmt: ast.UpdateStmt | ast.DeleteStmt, table: TableInfo, alias: string, where: ast.Expr | null, extra: readonly ast.Expr[]): { ref: RowRef; extra: Value[] }[] {
-  let cached = targetQueries.get(stmt);
-  if (cached === undefined || cached.table !== table.name) {
-    cached = { table: table.name, query: targetQuery(table, alias, where, extra) };
-    targetQueries.set(stmt, cached);
-  }
-  const cursor = runSelectInScope(run.ctx, run.scope, cached.query, run.params, run.sql);
-  const out: { ref: RowRef; extra: Value[] }[] = [];
-  const width = table.types.length;
-  try {
-    for (let r = cursor.next(); r !== undefined; r = cursor.next()) {
-      out.push({ ref: { rowid: r[0] as Rowid, row: r.slice(1, 1 + width) }, extra: r.slice(1 + width) });
-    }
-  } finally {
-    cursor.close();
-  }
-  return out;
-}
-
-/** `SELECT alias.ctid, alias.*, extra… FROM table alias WHERE where` (the lead's ctid column). */
-function targetQuery(table: TableInfo, alias: string, where: ast.Expr | null, extra: readonly ast.Expr[]): ast.SelectStmt {
-  const tableRef: ast.TableRef = { kind: 'table', name: { name: table.name, quoted: true }, alias: { name: alias, quoted: true } };
-  const items: ast.SelectItem[] = [
-    { kind: 'selectExpr', expr: { kind: 'column', table: { name: alias, quoted: true }, name: { name: 'ctid', quoted: false } }, alias: null },
-    { kind: 'allColumns', table: { name: alias, quoted: true } },
-    ...extra.map((e): ast.SelectItem => ({ kind: 'selectExpr', expr: e, alias: null })),
-  ];
-  return {
-    kind: 'select',
-    with: [],
-    body: { kind: 'selectCore', distinct: false, items, from: [tableRef], where, groupBy: [], having: null },
-    orderBy: [],
-    limit: null,
-    offset: null,
-  };
-}
-
 function update(run: DmlRun, stmt: ast.UpdateStmt): DmlResult {
   const { scope } = run;
   const table = scope.schema.table(stmt.table.name);
   if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.UPDATE, () => 1);
   if (stmt.from.length > 0) throw new DecentDBError('ERR_SQL', 'UPDATE … FROM is not supported');
-  const { alias, assignments, exprs, types, checks, generated } = updatePlan(run, stmt, table);
+  const plan = updatePlan(run, stmt, table);
+  const { alias, assignments, exprs, types, checks, generated } = plan;
   const defaults = new ColumnDefaults(run, table);
-  const targets = targetRows(run, stmt, table, alias, stmt.where, exprs);
+  // Row-by-row `… WHERE pk = $n`: read the row by rowid, SET parameters without the query.
+  let targets: readonly Target[] | undefined;
+  let direct = false;
+  if (plan.rowid !== null && plan.directSets !== null) {
+    const ref = rowidTarget(run, table, plan.rowid);
+    const extra = ref === undefined ? undefined : directSetValues(run, plan.directSets);
+    if (ref !== undefined && extra !== undefined) {
+      targets = ref === null ? [] : [{ ref, extra }];
+      direct = true;
+    }
+  }
+  targets ??= targetRows(run, stmt, table, alias, stmt.where, exprs);
   const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
   const out: Value[][] = [];
   let changes = 0;
@@ -336,7 +309,7 @@ function update(run: DmlRun, stmt: ast.UpdateStmt): DmlResult {
     for (const a of assignments) {
       if (a.expr.kind === 'default') next[a.pos] = defaults.value(a.pos);
       else {
-        next[a.pos] = castInto(run, extra[k]!, types[k], table, a.pos);
+        next[a.pos] = direct ? castTextParam(run, extra[k]!, table, a.pos) : castInto(run, extra[k]!, types[k], table, a.pos);
         k++;
       }
     }
@@ -365,6 +338,10 @@ interface UpdatePlan {
   readonly types: readonly SqlType[];
   readonly checks: readonly CompiledCheck[];
   readonly generated: readonly CompiledGenerated[];
+  /** The operand of `WHERE pk = x` (dml-targets.ts), or null. */
+  readonly rowid: ast.Param | ast.IntegerLiteral | null;
+  /** How the direct path supplies each of `exprs`, or null when one needs the query. */
+  readonly directSets: readonly DirectSet[] | null;
 }
 
 const updatePlans = new WeakMap<ast.UpdateStmt, UpdatePlan>();
@@ -381,9 +358,12 @@ function updatePlan(run: DmlRun, stmt: ast.UpdateStmt, table: TableInfo): Update
     return { pos, expr: a.value };
   });
   const exprs = assignments.filter((a) => a.expr.kind !== 'default').map((a) => a.expr);
+  const types = exprs.map((e) => compileRowExpr(run.ctx, schema, table, alias, e, 'UPDATE').type);
+  const sets = exprs.map((e, k) => directSet(e, types[k]!));
   const plan: UpdatePlan = {
-    ctx: run.ctx, table, structure: schema.structure, alias, assignments, exprs,
-    types: exprs.map((e) => compileRowExpr(run.ctx, schema, table, alias, e, 'UPDATE').type),
+    ctx: run.ctx, table, structure: schema.structure, alias, assignments, exprs, types,
+    rowid: rowidOperand(table, stmt.where),
+    directSets: sets.every((d) => d !== null) ? (sets as DirectSet[]) : null,
     checks: compileChecks(run, table, alias),
     generated: compileGenerated(run, table, alias),
   };
@@ -405,12 +385,16 @@ function remove(run: DmlRun, stmt: ast.DeleteStmt): DmlResult {
   const table = scope.schema.table(stmt.table.name);
   if (table === undefined) return insteadOf(run, stmt.table.name, TRIGGER_EVENT.DELETE, () => 1);
   const alias = stmt.alias?.name ?? table.name;
-  const targets = targetRows(run, stmt, table, alias, stmt.where, []);
+  const operand = rowidOperand(table, stmt.where);
+  const ref = operand === null ? undefined : rowidTarget(run, table, operand);
+  const targets = ref === undefined ? targetRows(run, stmt, table, alias, stmt.where, []) : ref === null ? [] : [{ ref, extra: [] }];
   const returning = stmt.returning === null ? null : compileReturning(run, table, alias, stmt.returning);
   const out: Value[][] = [];
-  for (const { ref } of targets) {
+  for (let i = 0; i < targets.length; i++) {
+    const { ref } = targets[i]!;
     if (returning !== null) out.push(returning.map((r) => r(ref.row, run.params)));
-    deleteRow(run, table, ref);
+    // The first target was read just now (nothing has written since): no need to look again.
+    deleteRow(run, table, ref, i === 0);
   }
   fireTriggers(run, table, TRIGGER_EVENT.DELETE, targets.length);
   return {
@@ -420,8 +404,8 @@ function remove(run: DmlRun, stmt: ast.DeleteStmt): DmlResult {
   };
 }
 
-function deleteRow(run: DmlRun, table: TableInfo, ref: RowRef): void {
-  if (run.scope.rows.read(table, ref.rowid) === undefined) return; // already removed by a cascade
+function deleteRow(run: DmlRun, table: TableInfo, ref: RowRef, present = false): void {
+  if (!present && run.scope.rows.read(table, ref.rowid) === undefined) return; // already removed by a cascade
   parentForeignKeys(run, table, ref.row, null);
   run.scope.rows.delete(table, ref.rowid, ref.row);
 }

@@ -74,7 +74,7 @@ export function formatUuid(b: Uint8Array): string {
 
 /** An engine Value of static type `type` as the JS value a caller receives. */
 export function toJs(v: Value, type: SqlType | undefined): JsValue {
-  if (v === null) return null;
+  if (v === null || typeof v !== 'object') return v; // number, bigint, string, boolean as they are
   if (v instanceof Decimal) return v.toString();
   if (v instanceof Timestamp) return v.toDate();
   if (v instanceof Uint8Array) return type?.base === 'UUID' && v.length === 16 ? formatUuid(v) : v;

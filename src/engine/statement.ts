@@ -16,6 +16,7 @@ import { fromJs, toJs, type JsValue } from './js-values.js';
 import { explainStatement, openQuery, viewColumns, type QueryCursor } from './query.js';
 import { exprName } from './dml-rows.js';
 import { compileRowExpr } from './row-expressions.js';
+import { selectByRowid } from './select-by-rowid.js';
 
 export type RowMode = 'object' | 'array';
 export type Row = Record<string, JsValue> | JsValue[];
@@ -245,6 +246,8 @@ export class Statement {
     const session = ctx.session;
     switch (s.kind) {
       case 'select': {
+        const direct = describeOnly ? undefined : selectByRowid(ctx, s, params, this.positionText);
+        if (direct !== undefined) return { columns: direct.columns, cursor: arrayCursor(direct.rows), changes: 0, lastInsertRowid: 0 };
         const q = openQuery(ctx, s, params, describeOnly, this.positionText);
         return { columns: q.columns, cursor: q, changes: 0, lastInsertRowid: 0 };
       }

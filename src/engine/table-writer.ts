@@ -12,7 +12,7 @@ import { DecentDBError } from '../util/index.js';
 import type { PageStore } from '../pager/index.js';
 import { BTree } from '../btree/index.js';
 import {
-  decodeIndexEntry, decodeRecord, encodeIndexEntry, encodeRecord, indexEntryHasValue, indexKey,
+  decodeIndexEntry, decodeRecord, encodeIndexEntryView, encodeRecordView, indexEntryHasValue, indexKey,
   keyToRowid, overflowFor, recordOverflowHeads, rowidToKey, type OverflowStore, type Value,
 } from '../record/index.js';
 import { freeOverflowChain } from '../btree/index.js';
@@ -86,7 +86,8 @@ export class TableWriter {
     this.checkNotNull(table, row);
     for (const ix of table.indexes) if (ix.def.unique && ix.def.kind === 'btree') this.checkUnique(table, ix, row, undefined);
     const tree = this.tree(table.def.rootPage);
-    const record = encodeRecord(row, table.types, this.overflow);
+    // A view of the codec's scratch: the tree copies it before anything encodes again.
+    const record = encodeRecordView(row, table.types, this.overflow);
     try {
       tree.insert(rowidToKey(rowid), record, UNIQUE_KEY);
     } catch (e) {
@@ -136,7 +137,7 @@ export class TableWriter {
     const key = rowidToKey(rowid);
     const old = tree.get(key);
     if (old !== undefined) for (const head of recordOverflowHeads(old)) freeOverflowChain(this.store, head);
-    tree.update(key, encodeRecord(newRow, table.types, this.overflow));
+    tree.update(key, encodeRecordView(newRow, table.types, this.overflow));
     this.noteRoot('table', table, tree);
     for (const ix of changed) this.insertIndexEntry(ix, newRow, rowid);
     for (const ix of table.indexes) if (ix.def.kind === 'trigram') this.syncTrigram(ix, rowid, oldRow, newRow);
@@ -237,13 +238,16 @@ export class TableWriter {
   /** Key of the entry the last entryFor call encoded (a field: no result object per row). */
   private entryKey: ReturnType<typeof indexKey> = 0;
 
-  /** Encodes `row`'s entry in index `ix` and sets `entryKey` to its key. */
+  /**
+   * Encodes `row`'s entry in index `ix` and sets `entryKey` to its key. The entry is a view of
+   * the codec's scratch (encodeIndexEntryView): use it before encoding another.
+   */
   private entryFor(ix: IndexInfo, row: readonly Value[], rowid: Rowid): Uint8Array {
     const values = this.keyValues(ix, row);
     this.entryKey = indexKey(values, ix.types);
     const single = values.length === 1 ? values[0]! : null;
     const withValue = indexEntryHasValue(ix.types) && (typeof single === 'string' || single instanceof Uint8Array);
-    return withValue ? encodeIndexEntry(rowid, single as string | Uint8Array) : encodeIndexEntry(rowid);
+    return withValue ? encodeIndexEntryView(rowid, single as string | Uint8Array) : encodeIndexEntryView(rowid);
   }
 
   private insertIndexEntry(ix: IndexInfo, row: readonly Value[], rowid: Rowid): ReturnType<typeof indexKey> {

@@ -15,7 +15,6 @@ export interface LogVersion {
 /** A position in the log the writer can return to (savepoints, rollback). */
 export interface LogMark {
   readonly offset: number;
-  readonly chain: number;
 }
 
 /** A page the checkpoint copies to the main file. */
@@ -40,8 +39,10 @@ export interface PageLog {
   readonly maxPageNo: number;
   /** True when every committed frame has been synced. */
   readonly synced: boolean;
-  /** Frames written since open (counter). */
+  /** Frames written since open, appended or rewritten in place (counter). */
   readonly framesWritten: number;
+  /** Of `framesWritten`, the uncommitted frames rewritten in place rather than appended (counter). */
+  readonly framesRewritten: number;
   /** Syncs issued since open (counter). */
   readonly syncs: number;
 
@@ -57,14 +58,20 @@ export interface PageLog {
   /** Drops every uncommitted frame (whole-transaction rollback); may shrink the file. */
   rollback(): void;
   /**
-   * Appends uncommitted PAGE frames for `pages` (in map order) in one write; sets `offsets[i]`
-   * to the payload offset of the i-th page's frame (private until commit).
+   * Writes uncommitted PAGE frames for `pages` (in map order; private until commit). On entry
+   * `offsets[i]` (one per page) is the payload offset of an uncommitted frame of the i-th page,
+   * from an earlier spill of this transaction, to overwrite in place, or -1 to append a frame
+   * (the new frames in one write). On return `offsets[i]` is the payload offset of the i-th
+   * page's frame. Rewriting a frame no live savepoint needs keeps the log at one frame per
+   * page (the caller decides which). ERR_INTERNAL when an offset is not such a frame.
    */
   spill(pages: ReadonlyMap<number, Uint8Array>, offsets: number[]): void;
   /**
-   * Appends PAGE frames for `pages`, then a COMMIT frame, in one write; rewrites the log header
-   * end offset; indexes `pages` and `spilled` (page → payload offset) at the new commit LSN.
-   * Does not sync. Returns the commit LSN.
+   * Writes PAGE frames for `pages`, then a COMMIT frame; rewrites the log header end offset;
+   * indexes `pages` and `spilled` (page → payload offset of its uncommitted frame) at the new
+   * commit LSN. A page of `pages` that has a frame in `spilled` is written over that frame;
+   * the others, then the COMMIT frame, are appended in one write. Does not sync. Returns the
+   * commit LSN.
    */
   commit(pages: ReadonlyMap<number, Uint8Array>, spilled: ReadonlyMap<number, number>): number;
   sync(): void;

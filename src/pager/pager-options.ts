@@ -94,6 +94,8 @@ export interface PagerStats {
   readonly cacheMisses: number;
   readonly cacheEvictions: number;
   readonly framesWritten: number;
+  /** Of `framesWritten`, uncommitted frames rewritten in place (a page spilled again in one transaction). */
+  readonly framesRewritten: number;
   readonly walSyncs: number;
   readonly dbSyncs: number;
   readonly checkpoints: number;

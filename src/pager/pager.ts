@@ -159,6 +159,7 @@ export class Pager {
       cacheMisses: c.misses,
       cacheEvictions: c.evictions,
       framesWritten: this.log.framesWritten,
+      framesRewritten: this.log.framesRewritten,
       walSyncs: this.log.syncs,
       dbSyncs: this.counters.dbSyncs,
       checkpoints: this.counters.checkpoints,

@@ -15,10 +15,17 @@
  *  4. `spilledImages` holds read-only copies of spilled frames, each tagged with its frame
  *     offset and served only while `spilled` still maps the page to that offset; it is cleared
  *     whenever the WAL append position moves back (rollbackTo, rollback) or the txn ends, since
- *     a later frame could then reuse an offset.
+ *     a later frame could then reuse an offset, and a page's entry is dropped when its frame
+ *     is rewritten in place (invariant 6).
  *  5. Savepoint undo copies come from `undoPool` and return to it when their savepoint is
  *     released or rolled back to (unless an older savepoint still holds the same record), so a
  *     statement savepoint per row allocates nothing once the pool is warm.
+ *  6. A spill writes a page that already has a frame in this transaction over that frame,
+ *     unless a live savepoint recorded the page as {dirty: null, spilled: that frame}: the only
+ *     state from which rollbackTo reads the frame's image back (a record with a dirty image
+ *     restores that image, and the frame then only keeps its offset). Such a page gets a new
+ *     frame, which later spills rewrite. The uncommitted WAL thus holds one frame per page
+ *     spilled, plus at most one per page and savepoint taken while the page was only spilled.
  */
 import { DecentDBError, transactionError } from '../util/index.js';
 import { type DbHeader, type DbHeaderFields, encodeHeader } from './db-header.js';
@@ -72,6 +79,8 @@ export class WriteTransaction implements PageStore, FreelistHost {
   /** Invariant 4: LRU (Map order) of clean images read back from spilled frames. */
   private spilledImages: Map<number, SpilledImage> | null = null;
   private readonly spilledImagesMax: number;
+  /** Frame offsets passed to and returned by `log.spill` (reused). */
+  private readonly spillOffsets: number[] = [];
   private readonly hdr: DbHeaderFields;
   private count: number;
   private nextSavepointId = 1;
@@ -262,13 +271,23 @@ export class WriteTransaction implements PageStore, FreelistHost {
     this.active();
     if (this.dirty.size * this.pageSize <= this.pager.options.spillBudgetBytes) return;
     const log = this.pager.log;
-    const offsets: number[] = [];
+    const offsets = this.spillOffsets;
+    offsets.length = 0;
     this.pager.guard(() => {
       for (const pageNo of this.dirty.keys()) this.recordChange(pageNo, false);
-      // One write for the whole dirty set (a frame per write cost a syscall each).
+      // Invariant 6: rewrite the page's frame unless a live savepoint still needs its image.
+      for (const pageNo of this.dirty.keys()) {
+        const off = this.spilled.get(pageNo);
+        offsets.push(off === undefined || this.frameNeeded(pageNo, off) ? -1 : off);
+      }
+      // New frames in one write (a frame per write cost a syscall each).
       log.spill(this.dirty, offsets);
+      const images = this.spilledImages;
       let k = 0;
-      for (const pageNo of this.dirty.keys()) this.spilled.set(pageNo, offsets[k++]!);
+      for (const pageNo of this.dirty.keys()) {
+        this.spilled.set(pageNo, offsets[k++]!);
+        images?.delete(pageNo);
+      }
     });
     this.pager.noteSpill(this.dirty.size);
     this.dirty.clear();
@@ -370,6 +389,15 @@ export class WriteTransaction implements PageStore, FreelistHost {
       }
       sp.records.set(pageNo, st);
     }
+  }
+
+  /** Invariant 6: true when a live savepoint would read `pageNo`'s image back from frame `offset`. */
+  private frameNeeded(pageNo: number, offset: number): boolean {
+    for (let i = 0; i < this.savepoints.length; i++) {
+      const st = this.savepoints[i]!.records.get(pageNo);
+      if (st !== undefined && st.dirty === null && st.spilled === offset) return true;
+    }
+    return false;
   }
 
   private findSavepoint(id: number): number {

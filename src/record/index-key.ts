@@ -123,6 +123,40 @@ export function encodeIndexEntry(rowid: number | bigint, value?: string | Uint8A
   return out;
 }
 
+let entryScratch = new Uint8Array(64);
+
+/**
+ * encodeIndexEntry into a buffer shared by every call: the result is a view, valid only until
+ * the next encodeIndexEntryView call. For callers that consume it at once (a B+Tree insert
+ * copies it; a delete compares it): no allocation per entry.
+ */
+export function encodeIndexEntryView(rowid: number | bigint, value?: string | Uint8Array): Uint8Array {
+  const key = rowidToKey(rowid);
+  if (value === undefined) {
+    writeU64(entryScratch, 0, key);
+    return entryScratch.subarray(0, 8);
+  }
+  // ≤ 5000 UTF-16 units: at most 15 000 UTF-8 bytes, so the length varint takes ≤ 2 bytes.
+  if (typeof value === 'string' && value.length <= 5000) {
+    // Room for a 2-byte length, the UTF-8 bytes (≤ 3 per UTF-16 unit) and the rowid.
+    const need = value.length * 3 + 10;
+    if (need > entryScratch.length) entryScratch = new Uint8Array(Math.max(need, entryScratch.length * 2));
+    // Encode the text after a 2-byte length slot; move it left when the length takes 1 byte.
+    const n = utf8Encoder.encodeInto(value, entryScratch.subarray(2)).written;
+    let pos = 0;
+    if (n < 128) {
+      entryScratch.copyWithin(1, 2, 2 + n);
+      entryScratch[pos++] = n;
+    } else {
+      entryScratch[pos++] = (n % 128) | 0x80;
+      entryScratch[pos++] = Math.floor(n / 128);
+    }
+    writeU64(entryScratch, pos + n, key);
+    return entryScratch.subarray(0, pos + n + 8);
+  }
+  return encodeIndexEntry(rowid, value);
+}
+
 const entryReader = new ByteReader();
 
 /** Decoded index entry: the row it points to and, for TEXT/BLOB indexes, the value bytes. */

@@ -89,6 +89,26 @@ function putEmpty(w: ByteWriter, kind: number): void {
 }
 
 function putInt64(w: ByteWriter, v: number | bigint, kind: number): void {
+  if (typeof v === 'number' && v > -0x40000000 && v < 0x40000000) {
+    // |v| < 2^30: zigzag < 2^31, so the varint fits 32-bit bit operations and ≤ 5 bytes
+    // (its length then takes 1 byte). Same bytes as the general path below.
+    const z = v >= 0 ? v * 2 : -v * 2 - 1;
+    w.ensure(7);
+    const b = w.buf;
+    let p = w.pos;
+    b[p++] = kind;
+    const lenAt = p++;
+    const start = p;
+    let x = z;
+    while (x >= 128) {
+      b[p++] = (x & 0x7f) | 0x80;
+      x >>>= 7;
+    }
+    b[p++] = x;
+    b[lenAt] = p - start;
+    w.pos = p;
+    return;
+  }
   const z = zigzagEncode(v);
   w.u8(kind);
   w.varint(varintSize(z));
@@ -201,6 +221,26 @@ function putField(w: ByteWriter, i: number, v: Value, type: SqlType, overflow: O
  *   // → 02 10 00 04 01 61
  */
 export function encodeRecord(values: readonly Value[], types: readonly SqlType[], overflow: OverflowWriter, options?: RecordEncodeOptions): Uint8Array {
+  const w = encodeIntoScratch(values, types, overflow, options);
+  const out = w.finish();
+  if (w.buf.length > 65536) scratch.buf = new Uint8Array(256);
+  return out;
+}
+
+/**
+ * encodeRecord into a buffer shared by every call: the result is a view, valid only until the
+ * next encodeRecord/encodeRecordView call. For a caller that copies it at once (a B+Tree
+ * insert or update copies the value into the page): no allocation per row.
+ */
+export function encodeRecordView(values: readonly Value[], types: readonly SqlType[], overflow: OverflowWriter, options?: RecordEncodeOptions): Uint8Array {
+  const w = encodeIntoScratch(values, types, overflow, options);
+  const out = w.buf.subarray(0, w.pos);
+  // A huge record's buffer is dropped for the next call (the view keeps it alive meanwhile).
+  if (w.buf.length > 65536) scratch.buf = new Uint8Array(256);
+  return out;
+}
+
+function encodeIntoScratch(values: readonly Value[], types: readonly SqlType[], overflow: OverflowWriter, options: RecordEncodeOptions | undefined): ByteWriter {
   if (values.length !== types.length) {
     throw new DecentDBError('ERR_INTERNAL', `record has ${values.length} values but ${types.length} types`);
   }
@@ -208,9 +248,7 @@ export function encodeRecord(values: readonly Value[], types: readonly SqlType[]
   const w = scratch.reset();
   w.varint(values.length);
   for (let i = 0; i < values.length; i++) putField(w, i, values[i]!, types[i]!, overflow, deflate);
-  const out = w.finish();
-  if (w.buf.length > 65536) scratch.buf = new Uint8Array(256);
-  return out;
+  return w;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -377,9 +415,11 @@ const shared = new RecordReader();
  * Decodes every field of a record into `out` (reused when given). `pageNo` only labels
  * ERR_CORRUPTION messages.
  */
-export function decodeRecord(bytes: Uint8Array, overflow: OverflowReader | null, out: Value[] = [], pageNo = 0): Value[] {
+export function decodeRecord(bytes: Uint8Array, overflow: OverflowReader | null, out?: Value[], pageNo = 0): Value[] {
   const rr = shared.reset(bytes, pageNo);
-  out.length = rr.fieldCount;
+  // Sized at creation: growing `length` of an empty array is a slow runtime call per row.
+  if (out === undefined) out = new Array<Value>(rr.fieldCount);
+  else if (out.length !== rr.fieldCount) out.length = rr.fieldCount;
   while (rr.next()) out[rr.index] = rr.value(overflow);
   return out;
 }

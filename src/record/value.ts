@@ -25,6 +25,8 @@ export interface SqlType {
   readonly scale?: number;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** An exact decimal: value = unscaled / 10^scale. */
 export class Decimal {
   constructor(
@@ -33,8 +35,10 @@ export class Decimal {
   ) {}
 
   toString(): string {
-    const neg = this.unscaled < 0n;
-    let digits = (neg ? -this.unscaled : this.unscaled).toString();
+    const u = this.unscaled;
+    const neg = u < 0n;
+    // A safe integer prints the same digits as a number, without BigInt's slower toString.
+    let digits = u >= -MAX_SAFE && u <= MAX_SAFE ? String(Math.abs(Number(u))) : (neg ? -u : u).toString();
     if (this.scale === 0) return (neg ? '-' : '') + digits;
     if (digits.length <= this.scale) digits = '0'.repeat(this.scale - digits.length + 1) + digits;
     const cut = digits.length - this.scale;

@@ -9,7 +9,7 @@ import { DecentDBError, sqlError, toHex } from '../util/index.js';
 import { Decimal, Timestamp } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import { pgTypeName } from './compare.js';
-import { INT64_MAX, INT64_MIN, decFromInt, decIntegerDigits, decRound, decToInt64, decToNumber, parseDecimal } from './decimal.js';
+import { INT64_MAX, INT64_MIN, decFromInt, decRound, decToInt64, decToNumber, decimalFromNumberText, parseDecimal, pow10 } from './decimal.js';
 import { formatTimestamp, parseTimestamp, systemClock, truncateToDay } from './datetime.js';
 import type { Clock } from './datetime.js';
 
@@ -212,16 +212,51 @@ export function floatToInt64(x: number): number | bigint {
   return Number.isSafeInteger(r) ? r + 0 : BigInt(r);
 }
 
-/** float8 → numeric: 15 significant digits (printf %.15g), as float8_numeric. */
+/**
+ * float8 → numeric: 15 significant digits (printf %.15g), as float8_numeric. Result in
+ * canonical form (smallest scale ≥ 0).
+ *
+ * Fast path: for a normal double whose shortest round-trip text (String(x)) has at most 15
+ * significant digits, that text *is* x rounded to 15 digits: |x − S| ≤ ulp(x)/2 ≤ 2^-53·|x|,
+ * under an eighth of the 15-digit grid step at x's magnitude, and S lies on that grid. Other
+ * values (16–17 digits, subnormals) round through toPrecision(15) as before.
+ */
 export function floatToDecimal(x: number): Decimal {
   if (Number.isNaN(x)) throw sqlError('cannot convert NaN to numeric'); // ours: no numeric NaN
   if (!Number.isFinite(x)) throw sqlError('cannot convert infinity to numeric'); // ours: no numeric ±Inf
-  let s = x.toPrecision(15);
-  const e = s.indexOf('e');
-  let mant = e < 0 ? s : s.slice(0, e);
-  if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-  s = mant + (e < 0 ? '' : s.slice(e));
-  return parseDecimal(s)!;
+  const a = x < 0 ? -x : x;
+  if (a >= 1e-300 && a < 1e300) {
+    const s = String(x);
+    if (significantDigits(s) <= 15) return decimalFromNumberText(s)!;
+  }
+  return decimalFromNumberText(x.toPrecision(15))!;
+}
+
+/**
+ * Digits of a number's text before any exponent, leading zeros excluded (trailing zeros of an
+ * integer form counted: an upper bound on the significant digits).
+ */
+function significantDigits(s: string): number {
+  let count = 0;
+  let leading = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 101) break;
+    if (c < 48 || c > 57) continue;
+    if (leading && c === 48) continue;
+    leading = false;
+    count++;
+  }
+  return count;
+}
+
+/**
+ * numeric_in for the text String(x) of a finite JS number x (what binding x as text and
+ * parsing it gives: parseNumeric(String(x))), without the text's regex.
+ */
+export function decimalFromNumberString(x: number): Decimal {
+  if (!Number.isFinite(x)) return parseNumeric(String(x));
+  return decimalFromNumberText(String(x))!;
 }
 
 /** Rounds to the declared scale (half away from zero) and checks the precision: numeric(p,s) typmod. */
@@ -229,7 +264,9 @@ export function applyDecimalTypmod(d: Decimal, type: SqlType): Decimal {
   if (type.precision === undefined) return d;
   const scale = type.scale ?? 0;
   const r = decRound(d, scale);
-  if (decIntegerDigits(r) > type.precision - scale) {
+  // r.scale === scale, so "more than p − s integer digits" is |unscaled| ≥ 10^p.
+  const u = r.unscaled < 0n ? -r.unscaled : r.unscaled;
+  if (u >= pow10(type.precision)) {
     throw sqlError('numeric field overflow', {
       detail: `A field with precision ${type.precision}, scale ${scale} must round to an absolute value less than 10^${type.precision - scale}.`,
     });

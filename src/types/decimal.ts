@@ -196,3 +196,69 @@ export function parseDecimal(text: string): Decimal | null {
   if (m[1] === '-') unscaled = -unscaled;
   return new Decimal(unscaled, scale);
 }
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * The Decimal of a JS number's text, `[-]digits[.digits][e[+-]digits]` (the forms String(x)
+ * and x.toPrecision(n) write), in canonical form: the smallest scale ≥ 0 that holds the value
+ * exactly (trailing fractional zeros dropped). Equals parseDecimal on the same text after
+ * stripping those zeros, without a regex or intermediate strings; null for any other text.
+ */
+export function decimalFromNumberText(s: string): Decimal | null {
+  const n = s.length;
+  let i = 0;
+  const neg = n > 0 && s.charCodeAt(0) === 45;
+  if (neg) i = 1;
+  const intStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  const intEnd = i;
+  if (intEnd === intStart) return null;
+  let fracStart = i;
+  let fracEnd = i;
+  if (i < n && s.charCodeAt(i) === 46) {
+    fracStart = ++i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    fracEnd = i;
+  }
+  let exp = 0;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 101) return null;
+    i++;
+    const sign = i < n ? s.charCodeAt(i) : 0;
+    if (sign === 43 || sign === 45) i++;
+    const expStart = i;
+    while (i < n && isDigit(s.charCodeAt(i)) && exp <= 1000) exp = exp * 10 + (s.charCodeAt(i++) - 48);
+    if (i === expStart || i !== n || exp > 1000) return null;
+    if (sign === 45) exp = -exp;
+  }
+  // value = digits(int ++ frac) × 10^-scale; drop trailing zeros while the scale stays ≥ 0.
+  let scale = fracEnd - fracStart - exp;
+  let fracLast = fracEnd;
+  while (scale > 0 && fracLast > fracStart && s.charCodeAt(fracLast - 1) === 48) {
+    fracLast--;
+    scale--;
+  }
+  let intLast = intEnd;
+  if (fracLast === fracStart) {
+    while (scale > 0 && intLast > intStart + 1 && s.charCodeAt(intLast - 1) === 48) {
+      intLast--;
+      scale--;
+    }
+  }
+  let unscaled: bigint;
+  if (intLast - intStart + (fracLast - fracStart) <= 15) {
+    // At most 15 digits: exact in a double (< 2^53).
+    let m = 0;
+    for (let k = intStart; k < intLast; k++) m = m * 10 + (s.charCodeAt(k) - 48);
+    for (let k = fracStart; k < fracLast; k++) m = m * 10 + (s.charCodeAt(k) - 48);
+    unscaled = BigInt(m);
+  } else {
+    unscaled = BigInt(s.slice(intStart, intLast) + s.slice(fracStart, fracLast));
+  }
+  if (scale < 0) {
+    unscaled *= pow10(-scale);
+    scale = 0;
+  }
+  return new Decimal(neg ? -unscaled : unscaled, scale);
+}

@@ -15,7 +15,8 @@
  *        (PAGE: page_size bytes, COMMIT: none, CHECKPOINT: u64 LSN) | trailer 8 bytes.
  * Trailer (ours; native writes 0 and ignores it): u32 chained CRC-32C over this frame's type,
  * page_id and payload, continuing from the previous frame's value (the first frame continues
- * from the header seed); then u32 0.
+ * from the header seed); then u32 0. Frames no COMMIT follows yet may hold stale trailers while
+ * the writer rewrites them in place (wal.ts invariant 4); recovery never accepts such frames.
  */
 import { crc32c, readU32, writeU32, writeU64 } from '../util/index.js';
 
@@ -82,6 +83,46 @@ export function encodePageFrame(
   writeU32(out, at + 1, pageNo);
   out.set(image, at + FRAME_HEADER_SIZE);
   return sealFrame(out, at, FRAME_HEADER_SIZE + image.length, checksums, chain);
+}
+
+/**
+ * Writes a PAGE frame's body (type, page id, image) at `out[at]` without its trailer and returns
+ * the body's CRC-32C from seed 0 (0 when `checksums` is false); `writeTrailer` seals it later,
+ * once the chain value is known (a spill rewriting frames in place, wal.ts).
+ */
+export function encodePageFrameBody(out: Uint8Array, at: number, pageNo: number, image: Uint8Array, checksums: boolean): number {
+  out[at] = FRAME_PAGE;
+  writeU32(out, at + 1, pageNo);
+  out.set(image, at + FRAME_HEADER_SIZE);
+  return checksums ? crc32c(out, at, at + FRAME_HEADER_SIZE + image.length, 0) : 0;
+}
+
+/** Writes a frame trailer (chain value, then u32 0) at `out[at]`. */
+export function writeTrailer(out: Uint8Array, at: number, chain: number): void {
+  writeU32(out, at, chain);
+  writeU32(out, at + 4, 0);
+}
+
+/**
+ * The chain step as a linear map. CRC-32C is affine in its seed: for any body of `bodyLength`
+ * bytes, crc32c(body, seed) = crc32c(body, 0) ^ shift(seed), where shift(s) is what s becomes
+ * after `bodyLength` zero bytes (minus the seed-0 part). So a frame's chain value is its body CRC
+ * from seed 0 xor shift(previous chain value): the writer recomputes the chain after rewriting
+ * a frame from per-frame body CRCs, without reading frames back. Four 256-entry tables, built
+ * from the 32 one-bit seeds (32 CRC passes over `bodyLength` zeros).
+ */
+export function chainShift(bodyLength: number): (seed: number) => number {
+  const zeros = new Uint8Array(bodyLength);
+  const base = crc32c(zeros, 0, bodyLength, 0);
+  const t = new Int32Array(4 * 256);
+  for (let bit = 0; bit < 32; bit++) {
+    const column = crc32c(zeros, 0, bodyLength, (1 << bit) >>> 0) ^ base;
+    const table = (bit >> 3) * 256;
+    const mask = 1 << (bit & 7);
+    for (let v = 1; v < 256; v++) if ((v & mask) !== 0) t[table + v]! ^= column;
+  }
+  return (seed: number): number =>
+    (t[seed & 0xff]! ^ t[256 + ((seed >>> 8) & 0xff)]! ^ t[512 + ((seed >>> 16) & 0xff)]! ^ t[768 + (seed >>> 24)]!) >>> 0;
 }
 
 export function encodeCommitFrame(out: Uint8Array, at: number, checksums: boolean, chain: number): number {

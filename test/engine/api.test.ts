@@ -247,7 +247,8 @@ describe('plan cache', () => {
     expect(planCounters.built - before).toBe(0);
     db.exec('CREATE INDEX t_b ON t (b)');
     sel.all([1]);
-    upd.run([1, 'z']);
+    upd.run([1, 'z']); // `WHERE id = $1` reads the row by rowid: no target-row plan
+    del.run([99]);
     expect(planCounters.built - before).toBe(2);
     expect(rows(db, 'SELECT b FROM t WHERE id = 1')).toEqual([['z']]);
   });

@@ -28,7 +28,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 describe('pager savepoints with pooled undo copies', () => {
   it('match a model through nested savepoints, releases, rollbacks and spills', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 80 }), (ops) => {
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 80, size: 'max' }), (ops) => {
         const pager = openPager(new MemoryVfs(), 'a.ddb', { spillBudgetBytes: 3 * 4096 });
         const w = pager.beginWrite();
         const pages: number[] = [];
