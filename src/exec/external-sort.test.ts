@@ -5,6 +5,8 @@ import type { Vfs, VfsFile, OpenFlags } from '../vfs/index.js';
 import { DecentDBError } from '../util/index.js';
 import { ExternalSorter } from './external-sort.js';
 import type { RowCodec } from './external-sort.js';
+import { rowCodec } from './row-codec.js';
+import type { Value } from '../record/index.js';
 
 interface Row {
   key: number;
@@ -145,5 +147,43 @@ describe('ExternalSorter', () => {
       [...s.finish()];
     }).toThrow('disk full');
     for (let i = 0; i < 200; i++) expect(inner.exists(`/tmp/sort-${i}.run`)).toBe(false);
+  });
+
+  it('merges pre-sorted runs (addSortedRun) like a stable sort, in several passes, with the row codec', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.option(fc.string({ maxLength: 6 }), { nil: null }), fc.integer({ min: -3, max: 3 })), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 8, max: 64 }),
+        (raw, chunk, fanIn, bufferBytes) => {
+          const vfs = new MemoryVfs();
+          let n = 0;
+          const cmp = (a: Value[], b: Value[]): number => (a[1] as number) - (b[1] as number);
+          const s = new ExternalSorter<Value[]>({ compare: cmp, codec: rowCodec(), vfs, tempPath: () => `/tmp/r-${n++}`, fanIn, bufferBytes });
+          const input: Value[][] = raw.map(([t, k], i) => [t, k, i]);
+          for (let i = 0; i < input.length; i += chunk) s.addSortedRun(input.slice(i, i + chunk).sort(cmp));
+          const out = [...s.finish()];
+          expect(out).toEqual([...input].sort(cmp));
+          expect(s.stats.initialRuns).toBe(Math.ceil(input.length / chunk));
+          if (s.stats.initialRuns > 0) expect(s.stats.mergePasses).toBe(expectedPasses(s.stats.initialRuns, fanIn));
+          for (let i = 0; i < n; i++) expect(vfs.exists(`/tmp/r-${i}`)).toBe(false);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reports a corrupt run record as ERR_IO and removes its files', () => {
+    const vfs = new MemoryVfs();
+    let n = 0;
+    const s = new ExternalSorter<Value[]>({ compare: (a, b) => (a[0] as number) - (b[0] as number), codec: rowCodec(), vfs, tempPath: () => `/tmp/c-${n++}` });
+    s.addSortedRun([[1], [2]]);
+    s.addSortedRun([[0], [3]]);
+    const f = vfs.open('/tmp/c-0', { mode: 'open' });
+    f.write(new Uint8Array([0xff, 0xff, 0, 0]), 0);
+    f.close();
+    expect(() => [...s.finish()]).toThrow(/overruns/);
+    expect(vfs.exists('/tmp/c-0') || vfs.exists('/tmp/c-1')).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * External merge sort (spec/native-reference.md §3 "Sorting", ADR-0022): rows are buffered up to
- * a memory budget (measured by encoded size), sorted in memory and spilled as runs of
+ * a memory budget (measured by encoded size), sorted in memory (or handed over already sorted,
+ * addSortedRun, by a caller that sorts faster and owns the budget) and spilled as runs of
  * `u32 length + encoded row` records to temp files through a Vfs; runs are merged k-way with a
- * binary min-heap, at most `fanIn` at a time, in several passes when there are more runs.
+ * loser tree, at most `fanIn` at a time, in several passes when there are more runs.
  * Stable: equal rows keep insertion order (runs merge in order, ties go to the earlier run).
  * Temp files are deleted as soon as they are merged, and all of them on close() or failure.
  */
@@ -11,8 +12,12 @@ import type { Vfs, VfsFile } from '../vfs/index.js';
 
 export interface RowCodec<T> {
   encode(row: T): Uint8Array;
+  /** Like encode, but the result may view a scratch buffer that the next call overwrites. */
+  encodeView?(row: T): Uint8Array;
   /** `bytes` is only valid during the call (it may view a reused buffer): copy what you keep. */
   decode(bytes: Uint8Array): T;
+  /** Like decode, of `buf[start, end)`, without a view per record; same validity rule. */
+  decodeAt?(buf: Uint8Array, start: number, end: number): T;
 }
 
 export interface ExternalSortOptions<T> {
@@ -94,17 +99,25 @@ class RunReader<T> {
   private bufLen = 0;
   private pos = 0; // file offset of the next record
   private readonly fileSize: number;
+  /** Where `current`'s encoding lies: in `src` at [at, at + len). */
+  private src: Uint8Array;
+  private at = 0;
+  private len = 0;
   current: T | undefined = undefined;
-  /** The encoded form of `current`; valid until the next call of next() on this reader. */
-  currentBytes: Uint8Array = new Uint8Array(0);
   constructor(
-    private readonly file: VfsFile,
+    readonly file: VfsFile,
     private readonly codec: RowCodec<T>,
     bufferBytes: number,
     readonly order: number,
   ) {
     this.buf = new Uint8Array(bufferBytes);
+    this.src = this.buf;
     this.fileSize = file.size();
+  }
+
+  /** The encoded form of `current`; valid until the next call of next() on this reader. */
+  get currentBytes(): Uint8Array {
+    return this.src.subarray(this.at, this.at + this.len);
   }
 
   /** Advances to the next row; false at the end of the run. */
@@ -113,27 +126,34 @@ class RunReader<T> {
       this.current = undefined;
       return false;
     }
-    const len = readU32(this.bytes(this.pos, 4), 0);
+    if (this.fileSize - this.pos < 4) throw sortError(`run record header overruns the file at ${this.pos}`);
+    const h = this.resident(this.pos, 4);
+    const len = readU32(this.buf, h);
     if (len > this.fileSize - this.pos - 4) throw sortError(`run record of ${len} bytes overruns the file at ${this.pos}`);
-    this.currentBytes = this.bytes(this.pos + 4, len);
-    this.current = this.codec.decode(this.currentBytes);
+    if (len > this.buf.length) {
+      const big = new Uint8Array(len);
+      this.file.read(big, this.pos + 4);
+      this.src = big;
+      this.at = 0;
+    } else {
+      this.src = this.buf;
+      this.at = this.resident(this.pos + 4, len);
+    }
+    this.len = len;
+    const codec = this.codec;
+    this.current = codec.decodeAt !== undefined ? codec.decodeAt(this.src, this.at, this.at + len) : codec.decode(this.src.subarray(this.at, this.at + len));
     this.pos += 4 + len;
     return true;
   }
 
-  /** A view of `len` bytes at file offset `at`: inside the buffer, or a one-off copy for big records. */
-  private bytes(at: number, len: number): Uint8Array {
+  /** Makes file bytes [at, at + len) (len <= buffer size) resident; returns their offset in buf. */
+  private resident(at: number, len: number): number {
     if (at < this.bufStart || at + len > this.bufStart + this.bufLen) {
-      if (len > this.buf.length) {
-        const big = new Uint8Array(len);
-        this.file.read(big, at);
-        return big;
-      }
       this.bufStart = at;
       this.bufLen = Math.min(this.buf.length, this.fileSize - at);
       this.file.read(this.buf.subarray(0, this.bufLen), at);
     }
-    return this.buf.subarray(at - this.bufStart, at - this.bufStart + len);
+    return at - this.bufStart;
   }
 }
 
@@ -177,6 +197,26 @@ export class ExternalSorter<T> {
     this.memBytes += bytes.length + this.overhead;
     this.stats.rowsAdded++;
     if (this.memBytes > this.budget) this.guard(() => this.spill());
+  }
+
+  /**
+   * Spills `rows`, already in order, as one run (rows buffered by add() are spilled first, so
+   * run order stays input order and ties still go to the earlier row). The caller owns the
+   * memory budget of `rows`; encoding goes through the codec's scratch buffer when it has one.
+   */
+  addSortedRun(rows: readonly T[]): void {
+    if (this.state !== 'adding') throw new DecentDBError('ERR_INTERNAL', 'ExternalSorter.addSortedRun after finish/close');
+    if (rows.length === 0) return;
+    this.stats.rowsAdded += rows.length;
+    this.guard(() => {
+      if (this.entries.length > 0) this.spill();
+      const codec = this.options.codec;
+      const encode = codec.encodeView !== undefined ? codec.encodeView.bind(codec) : codec.encode.bind(codec);
+      this.writeRun((w) => {
+        for (let i = 0; i < rows.length; i++) this.stats.bytesSpilled += w.write(encode(rows[i]!));
+      });
+      this.stats.initialRuns++;
+    });
   }
 
   /** Ends input and returns the rows in order; the iterator closes the sorter when exhausted. */
@@ -248,16 +288,22 @@ export class ExternalSorter<T> {
     if (this.options.vfs.exists(path)) this.options.vfs.delete(path);
   }
 
-  private spill(): void {
-    const entries = this.sortedEntries();
+  private writeRun(body: (w: RunWriter) => void): void {
     const [path, file] = this.newRunFile();
+    this.runs.push(path);
     const w = new RunWriter(file, this.bufferBytes);
-    for (const e of entries) this.stats.bytesSpilled += w.write(e.bytes);
+    body(w);
     w.flush();
     this.closeFile(file);
-    this.runs.push(path);
-    this.stats.initialRuns++;
     this.stats.runsWritten++;
+  }
+
+  private spill(): void {
+    const entries = this.sortedEntries();
+    this.writeRun((w) => {
+      for (const e of entries) this.stats.bytesSpilled += w.write(e.bytes);
+    });
+    this.stats.initialRuns++;
     this.entries = [];
     this.memBytes = 0;
   }
@@ -274,7 +320,9 @@ export class ExternalSorter<T> {
       const [path, file] = this.newRunFile();
       const w = new RunWriter(file, this.bufferBytes);
       // Copies each record's bytes as read: no re-encoding in intermediate passes.
-      for (const r of this.mergeRuns(group)) this.stats.bytesSpilled += w.write(r.currentBytes);
+      const m = this.openMerge(group);
+      for (let r = m.next(); r !== null; r = m.next()) this.stats.bytesSpilled += w.write(r.currentBytes);
+      this.endMerge(m, group);
       w.flush();
       this.closeFile(file);
       this.stats.runsWritten++;
@@ -284,59 +332,119 @@ export class ExternalSorter<T> {
     this.stats.mergePasses++;
   }
 
-  private *merged(runs: string[]): IterableIterator<T> {
-    try {
-      for (const r of this.mergeRuns(runs)) yield r.current!;
-    } finally {
+  /**
+   * The final merge as an iterator (a plain object, not a generator: one resume per row less);
+   * it closes the sorter, deleting every temp file, when exhausted, returned early or failing.
+   */
+  private merged(paths: readonly string[]): IterableIterator<T> {
+    let m: RunMerge<T> | null = null;
+    this.guard(() => {
+      m = this.openMerge(paths);
+    });
+    const merge = m as unknown as RunMerge<T>;
+    let done = false;
+    const end = (): IteratorResult<T> => {
+      done = true;
       this.close();
-    }
+      return { done: true, value: undefined };
+    };
+    const it: IterableIterator<T> = {
+      next: (): IteratorResult<T> => {
+        if (done) return { done: true, value: undefined };
+        let r: RunReader<T> | null;
+        try {
+          r = merge.next();
+        } catch (e) {
+          end();
+          throw e;
+        }
+        return r === null ? end() : { done: false, value: r.current! };
+      },
+      return: (): IteratorResult<T> => (done ? { done: true, value: undefined } : end()),
+      [Symbol.iterator]: () => it,
+    };
+    return it;
   }
 
-  /**
-   * k-way merge of run files with a binary min-heap; yields the reader holding the next row
-   * (read `current`/`currentBytes` before resuming). Each run is deleted once exhausted.
-   */
-  private *mergeRuns(paths: readonly string[]): Generator<RunReader<T>> {
-    const cmp = this.options.compare;
+  /** Opens the runs at `paths` for a k-way merge. */
+  private openMerge(paths: readonly string[]): RunMerge<T> {
     const readers: RunReader<T>[] = [];
-    const files: VfsFile[] = [];
     for (let i = 0; i < paths.length; i++) {
       const file = this.options.vfs.open(paths[i]!, { mode: 'open', readOnly: true });
       this.open.add(file);
-      files.push(file);
-      const r = new RunReader(file, this.options.codec, this.bufferBytes, i);
-      if (r.next()) readers.push(r);
+      readers.push(new RunReader(file, this.options.codec, this.bufferBytes, i));
     }
-    const less = (a: RunReader<T>, b: RunReader<T>): boolean => {
-      const c = cmp(a.current!, b.current!);
-      return c < 0 || (c === 0 && a.order < b.order);
-    };
-    const heap = readers;
-    const siftDown = (i: number): void => {
-      const n = heap.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) return;
-        const r = l + 1;
-        const m = r < n && less(heap[r]!, heap[l]!) ? r : l;
-        if (!less(heap[m]!, heap[i]!)) return;
-        const t = heap[m]!;
-        heap[m] = heap[i]!;
-        heap[i] = t;
-        i = m;
-      }
-    };
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
-    while (heap.length > 0) {
-      const top = heap[0]!;
-      yield top;
-      if (!top.next()) {
-        const last = heap.pop()!;
-        if (heap.length > 0) heap[0] = last;
-      }
-      siftDown(0);
-    }
-    for (const f of files) this.closeFile(f);
+    return new RunMerge(readers, this.options.compare);
+  }
+
+  /** Closes a finished merge's files and deletes its runs. */
+  private endMerge(m: RunMerge<T>, paths: readonly string[]): void {
+    for (const r of m.readers) this.closeFile(r.file);
     for (const p of paths) this.deleteRun(p);
+  }
+}
+
+/**
+ * k-way merge of runs with a loser tree (⌈log2 k⌉ comparisons per row). next() returns the
+ * reader holding the next row (read `current`/`currentBytes` before calling again), null at
+ * the end. Ties go to the earlier run.
+ */
+class RunMerge<T> {
+  private readonly live: boolean[];
+  /** tree[1..k-1] hold the loser of each match; leaf s sits at node s + k. */
+  private readonly tree: Int32Array;
+  private winner: number;
+  /** The winner's row was handed out: advance that run before picking again. */
+  private pending = false;
+  constructor(
+    readonly readers: readonly RunReader<T>[],
+    private readonly cmp: (a: T, b: T) => number,
+  ) {
+    const k = readers.length;
+    this.live = readers.map((r) => r.next());
+    this.tree = new Int32Array(Math.max(1, k));
+    this.winner = k === 0 ? -1 : k === 1 ? 0 : this.init(1);
+  }
+
+  next(): RunReader<T> | null {
+    if (this.pending) {
+      this.pending = false;
+      let w = this.winner;
+      this.live[w] = this.readers[w]!.next();
+      const tree = this.tree;
+      for (let t = (w + this.readers.length) >> 1; t > 0; t >>= 1) {
+        const l = tree[t]!;
+        if (this.beats(l, w)) {
+          tree[t] = w;
+          w = l;
+        }
+      }
+      this.winner = w;
+    }
+    const w = this.winner;
+    if (w < 0 || !this.live[w]) return null;
+    this.pending = true;
+    return this.readers[w]!;
+  }
+
+  private init(node: number): number {
+    const k = this.readers.length;
+    if (node >= k) return node - k;
+    const l = this.init(2 * node);
+    const r = this.init(2 * node + 1);
+    if (this.beats(l, r)) {
+      this.tree[node] = r;
+      return l;
+    }
+    this.tree[node] = l;
+    return r;
+  }
+
+  /** a beats b: a has a row and b has none, or a's row is smaller, or equal and a is earlier. */
+  private beats(a: number, b: number): boolean {
+    if (!this.live[a]) return false;
+    if (!this.live[b]) return true;
+    const c = this.cmp(this.readers[a]!.current!, this.readers[b]!.current!);
+    return c < 0 || (c === 0 && a < b);
   }
 }
