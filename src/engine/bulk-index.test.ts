@@ -33,6 +33,25 @@ describe('IndexEntryBuffer', () => {
     );
   });
 
+  it('keeps keys given in order as they are (and still sorts when one pair is swapped)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(u64, fc.constantFrom<U64>(0, 5, 2 ** 32, 2n ** 60n)), rowid), { minLength: 2, maxLength: 300 }), fc.nat(), (raw, at) => {
+        const items = [...raw].sort((a, b) => compareKeys(a[0], b[0]));
+        const buf = new IndexEntryBuffer();
+        for (const [k, r] of items) buf.addRowid(k, r);
+        expect(Array.from(buf.sortedOrder())).toEqual(items.map((_, i) => i));
+        const i = at % (items.length - 1);
+        const swapped = [...items];
+        [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
+        const buf2 = new IndexEntryBuffer();
+        for (const [k, r] of swapped) buf2.addRowid(k, r);
+        const expected = swapped.map((_, j) => j).sort((a, b) => compareKeys(swapped[a]![0], swapped[b]![0]) || a - b);
+        expect(Array.from(buf2.sortedOrder())).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('orders large buffers too (16-bit digits), stably', () => {
     const buf = new IndexEntryBuffer();
     const keys: U64[] = [];

@@ -104,6 +104,9 @@ export class IndexEntryBuffer {
   keyAt(i: number): U64 {
     const hi = this.hi[i]!;
     const lo = this.lo[i]!;
+    // hi 0 returns lo itself: a small integer, not the float the product makes (keys of the
+    // table merge are small integers, and the merge's compiled code stays specialized to them).
+    if (hi === 0) return lo;
     return hi < 0x200000 ? hi * TWO_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
   }
 
@@ -141,10 +144,16 @@ export class IndexEntryBuffer {
   sortedOrder(): Uint32Array {
     const n = this.count;
     let order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    if (n < 2) return order;
     const hi = this.hi;
     const lo = this.lo;
+    // Keys already in order (a load sorted by the indexed column, e.g. children grouped by
+    // parent): the stable sort is the identity, no pass needed.
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      order[i] = i;
+      if (sorted && i > 0 && (hi[i]! < hi[i - 1]! || (hi[i] === hi[i - 1] && lo[i]! < lo[i - 1]!))) sorted = false;
+    }
+    if (sorted) return order;
     let andLo = 0xffffffff;
     let orLo = 0;
     let andHi = 0xffffffff;

@@ -222,8 +222,10 @@ class RowPreparer {
   private readonly defaults: (RowExpr | null)[];
   private readonly checks: { name: string; expr: RowExpr }[];
   private readonly fkColumns: number[];
-  private readonly fkValues = new Map<number, Set<unknown>>();
-  private readonly fkSamples = new Map<number, Map<unknown, Value>>();
+  /** Per FK column (same order as fkColumns): each distinct value loaded, keyed by itself (number, string) or its String(). */
+  private readonly fkSamples: Map<unknown, Value>[];
+  /** Per FK column: the previous row's value (loads often repeat a parent key row after row). */
+  private readonly fkLast: Value[];
   private next: number | bigint;
   private readonly given: Uint8Array;
   private readonly castMemo: (Map<unknown, Value> | null)[];
@@ -247,6 +249,8 @@ class RowPreparer {
     this.defaults = table.def.columns.map((c) => (c.defaultSql === undefined ? null : compileStoredExpr(ctx, scope.schema, table, '', c.defaultSql, 'DEFAULT', false)));
     this.checks = table.def.checks.map((k) => ({ name: k.name, expr: compileStoredExpr(ctx, scope.schema, table, table.name, k.expr, 'CHECK') }));
     this.fkColumns = table.def.columns.flatMap((c, i) => (c.references === undefined ? [] : [i]));
+    this.fkSamples = this.fkColumns.map(() => new Map<unknown, Value>());
+    this.fkLast = this.fkColumns.map(() => null);
     this.next = scope.schema.nextRowId(scope.txn, table);
     this.given = new Uint8Array(table.types.length);
     this.bases = table.types.map((t) => t.base);
@@ -264,12 +268,11 @@ class RowPreparer {
     const t = this.table;
     // One array serves every row: callers copy what they keep (values, encoded bytes).
     const row = this.row;
-    row.fill(null);
     const given = this.given;
-    if (!Array.isArray(input) || input.length !== this.fullWidth) given.fill(0);
     const positions = this.positions;
     if (Array.isArray(input) && input.length === this.fullWidth) {
-      // Every column given: no defaults to find. Identity casts inline (as in set()).
+      // Every column given (positions cover them all, so each slot is written): no defaults to
+      // find, nothing to clear. Identity casts inline (as in set()).
       const bases = this.bases;
       for (let i = 0; i < input.length; i++) {
         const raw: unknown = input[i];
@@ -279,6 +282,8 @@ class RowPreparer {
         else this.set(row, pos, raw);
       }
     } else if (Array.isArray(input)) {
+      row.fill(null);
+      given.fill(0);
       if (input.length > positions.length) throw new DecentDBError('ERR_SQL', `bulkLoad row has ${input.length} values for ${positions.length} columns`);
       for (let i = 0; i < input.length; i++) {
         given[positions[i]!] = 1;
@@ -286,6 +291,8 @@ class RowPreparer {
       }
       this.applyDefaults(row, given);
     } else {
+      row.fill(null);
+      given.fill(0);
       for (const key of Object.keys(input)) {
         const p = t.column(key);
         if (p < 0) throw new DecentDBError('ERR_SQL', `column "${key}" of relation "${t.name}" does not exist`, { column: key });
@@ -324,19 +331,12 @@ class RowPreparer {
     for (let i = 0; i < fkColumns.length; i++) {
       const p = fkColumns[i]!;
       const v = row[p]!;
-      if (v === null) continue;
-      let seen = this.fkValues.get(p);
-      if (seen === undefined) {
-        seen = new Set();
-        this.fkValues.set(p, seen);
-        this.fkSamples.set(p, new Map());
-      }
+      if (v === null || v === this.fkLast[i]) continue;
+      this.fkLast[i] = v;
       // Values of one column share a type after the cast: a number or string is its own key.
       const k = typeof v === 'number' || typeof v === 'string' ? v : String(v);
-      if (!seen.has(k)) {
-        seen.add(k);
-        this.fkSamples.get(p)!.set(k, v);
-      }
+      const samples = this.fkSamples[i]!;
+      if (!samples.has(k)) samples.set(k, v);
     }
     this.rowid = rowid;
     return row;
@@ -344,12 +344,16 @@ class RowPreparer {
 
   /** Every distinct child key loaded must exist in its parent (checked once per value). */
   verifyForeignKeys(): void {
-    for (const p of this.fkColumns) {
+    for (let i = 0; i < this.fkColumns.length; i++) {
+      const p = this.fkColumns[i]!;
       const c = this.table.def.columns[p]!;
       const ref = c.references!;
       const parent = this.scope.schema.requireTable(ref.table);
       const parentPos = parent.column(ref.column);
-      for (const v of this.fkSamples.get(p)?.values() ?? []) {
+      const samples = this.fkSamples[i]!;
+      if (parentPos === parent.rowidColumn && allRowidsPresent(this.scope, parent, samples)) continue;
+      // A key may be missing (or the parent key is not its rowid): checked one by one, in load order.
+      for (const v of samples.values()) {
         if (rowsWhere(this.scope, parent, parentPos, v).length === 0) {
           throw new DecentDBError('ERR_CONSTRAINT', `insert or update on table "${this.table.name}" violates foreign key constraint on column "${c.name}": key (${c.name})=(${String(v)}) is not present in table "${ref.table}"`, {
             table: this.table.name,
@@ -396,6 +400,33 @@ class RowPreparer {
 }
 
 const CAST_MEMO_MAX = 256;
+
+/**
+ * True when every value is the rowid of a row of `parent`; false when one is not (or is not an
+ * integer). One cursor visits the keys in order, stepping along a leaf (loads reference dense
+ * parent keys) and seeking only across gaps; rows are not decoded.
+ */
+function allRowidsPresent(scope: WriteScope, parent: TableInfo, values: ReadonlyMap<unknown, Value>): boolean {
+  const keys: U64[] = [];
+  for (const v of values.values()) {
+    if (typeof v !== 'number' && typeof v !== 'bigint') return false;
+    keys.push(rowidToKey(v));
+  }
+  if (keys.length === 0) return true;
+  keys.sort(compareKeys);
+  const cursor = new BTree(scope.txn, parent.def.rootPage).cursor();
+  let ok = cursor.seek(keys[0]!);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    for (let step = 0; ok && step < SWEEP_STEPS && compareKeys(cursor.key, key) < 0; step++) ok = cursor.next();
+    if (ok && compareKeys(cursor.key, key) < 0) ok = cursor.seek(key);
+    if (!ok || compareKeys(cursor.key, key) !== 0) return false;
+  }
+  return true;
+}
+
+/** Cursor steps tried before a seek when the next key sought lies further on. */
+const SWEEP_STEPS = 8;
 
 /** No row / no parameters: one shared array, so compiled expressions are reused (row-expressions.ts). */
 const EMPTY: Value[] = [];

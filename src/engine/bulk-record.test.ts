@@ -14,7 +14,7 @@ function valueFor(t: SqlType): fc.Arbitrary<Value> {
       case 'INT64':
         return fc.oneof(fc.constantFrom(0, 1, -1, 127, 128, -64, 2 ** 52 - 1, -(2 ** 52)), fc.integer(), fc.maxSafeInteger(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }));
       case 'TEXT':
-        return fc.oneof(fc.string({ maxLength: 42 }), fc.string({ unit: 'grapheme', maxLength: 42 }), fc.string({ minLength: 40, maxLength: 200 }));
+        return fc.oneof(fc.string({ maxLength: 42 }), fc.string({ unit: 'grapheme', maxLength: 42 }), fc.string({ minLength: 40, maxLength: 200 }), fc.string({ minLength: 120, maxLength: 135 }), fc.string({ unit: 'grapheme', minLength: 40, maxLength: 130 }));
       case 'FLOAT64':
         return fc.oneof(fc.double(), fc.constantFrom(-0, 0, Number.NaN, Infinity));
       case 'BOOL':
@@ -52,6 +52,16 @@ describe('RecordScratch', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('writes text around the 127-byte fast-path limit as encodeRecord does', () => {
+    const types: SqlType[] = [{ base: 'TEXT' }, { base: 'INT64' }];
+    const s = new RecordScratch(types);
+    for (const text of ['a'.repeat(42), 'a'.repeat(43), 'a'.repeat(127), 'a'.repeat(128), 'a'.repeat(129), 'é'.repeat(63), 'é'.repeat(64), 'x' + '€'.repeat(42), '€'.repeat(43), '😀'.repeat(31), '😀'.repeat(32), 'ab\ud800c'.repeat(20)]) {
+      const row: Value[] = [text, 7];
+      s.encode(row, overflow);
+      expect(Buffer.from(s.bytes.subarray(0, s.length)).toString('hex')).toBe(Buffer.from(encodeRecord(row, types, overflow)).toString('hex'));
+    }
   });
 
   it('reports a value of the wrong type as encodeRecord does', () => {

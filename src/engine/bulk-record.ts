@@ -1,15 +1,21 @@
 /**
  * Row encoding for bulkLoad: the native record (spec/native-format.md §1.7) written into one
  * reusable buffer, no allocation per row, for rows whose values take the plain kinds (NULL,
- * INT64 with the compact 0/1 kinds, BOOL, FLOAT64, TEXT of at most 42 UTF-16 units, DECIMAL,
+ * INT64 with the compact 0/1 kinds, BOOL, FLOAT64, TEXT of at most 127 UTF-8 bytes, DECIMAL,
  * TIMESTAMP). Any other row (long TEXT, which may compress or overflow, BLOB, UUID, huge
  * integers, a value of the wrong type) goes through record's encodeRecord: same bytes, same errors.
  */
 import { putVarint, varintSize, zigzagEncode } from '../util/index.js';
 import { Decimal, KIND, Timestamp, encodeRecord, type OverflowWriter, type SqlType, type Value } from '../record/index.js';
 
-/** TEXT up to this many UTF-16 units encodes to ≤ 126 bytes: one-byte length, never compressed (record-codec SHORT_TEXT_CHARS). */
-const SHORT_TEXT_CHARS = 42;
+/**
+ * TEXT written here: at most this many UTF-16 units and UTF-8 bytes. Up to 127 bytes the
+ * length varint is one byte and the value is never compressed (record-codec compresses only
+ * above COMPRESS_MIN_BYTES = 128), so the bytes equal encodeRecord's; longer text goes there.
+ */
+const FAST_TEXT_MAX = 127;
+/** Worst case of a fast-path field: kind, one-byte length, FAST_TEXT_MAX units of 3 UTF-8 bytes. */
+const FAST_FIELD_MAX = 2 + FAST_TEXT_MAX * 3;
 /** Integers inside ±2^52 zigzag-encode to a safe number. */
 const SMALL_INT = 2 ** 52;
 
@@ -60,8 +66,8 @@ export class RecordScratch {
   private encodeFast(row: readonly Value[]): boolean {
     const n = row.length;
     if (n !== this.codes.length) return false;
-    // Worst case per field: kind + 1-byte length + 126 bytes of short text.
-    if (this.bytes.length < 8 + n * 130) this.bytes = new Uint8Array(8 + n * 130);
+    // Worst case per field: kind + 1-byte length + the UTF-8 room of the longest fast text.
+    if (this.bytes.length < 8 + n * FAST_FIELD_MAX) this.bytes = new Uint8Array(8 + n * FAST_FIELD_MAX);
     const b = this.bytes;
     let pos = n < 128 ? ((b[0] = n), 1) : putVarint(b, 0, n);
     for (let i = 0; i < n; i++) {
@@ -83,14 +89,15 @@ export class RecordScratch {
           break;
         }
         case C_TEXT: {
-          if (typeof v !== 'string' || v.length > SHORT_TEXT_CHARS) return false;
+          if (typeof v !== 'string' || v.length > FAST_TEXT_MAX) return false;
           b[pos] = KIND.TEXT;
           const at = pos + 2;
           let len = v.length;
           for (let c = 0; c < len; c++) {
             const ch = v.charCodeAt(c);
             if (ch >= 0x80) {
-              len = utf8.encodeInto(v, b.subarray(at, at + SHORT_TEXT_CHARS * 3)).written;
+              len = utf8.encodeInto(v, b.subarray(at, at + FAST_TEXT_MAX * 3)).written;
+              if (len > FAST_TEXT_MAX) return false;
               break;
             }
             b[at + c] = ch;

@@ -84,6 +84,29 @@ describe('bulkLoad', () => {
     expect(rows(db, 'SELECT COUNT(*) FROM track')).toEqual([[0]]);
   });
 
+  it('checks foreign keys against parent rowids: sparse, negative and large keys, the first missing one reported', () => {
+    const db = memoryDb(`CREATE TABLE p (id INT PRIMARY KEY, v TEXT);
+      CREATE TABLE c (id INT PRIMARY KEY, pid INT REFERENCES p(id), self INT REFERENCES c(id))`);
+    // Parents: dense runs, gaps, negatives and keys past 2^53 (bigint rowids).
+    const parents: unknown[][] = [];
+    for (let i = -20; i <= 3000; i += i < 100 ? 1 : 37) parents.push([i, `p${i}`]);
+    parents.push([2n ** 60n, 'big']);
+    db.bulkLoad('p', parents);
+    const ids = parents.map((r) => r[0]);
+    const children = (extra: unknown[][] = []): unknown[][] => [...ids.map((pid, i) => [i + 1, pid, i > 0 ? i : null]), ...extra];
+    expect(db.bulkLoad('c', children()).rows).toBe(ids.length);
+    expect(rows(db, 'SELECT COUNT(*) FROM c JOIN p ON p.id = c.pid')).toEqual([[ids.length]]);
+    db.exec('DELETE FROM c');
+    // Missing keys: the first one in load order is named (here 101 between present keys, then -21, 2^60+1).
+    const bad = children([[5001, 101, null], [5002, -21, null], [5003, 2n ** 60n + 1n, null]]);
+    expect(failure(() => db.bulkLoad('c', bad)).message).toMatch(/\(pid\)=\(101\) is not present in table "p"/);
+    expect(failure(() => db.bulkLoad('c', children([[5002, -21, null]]))).message).toMatch(/\(pid\)=\(-21\)/);
+    expect(failure(() => db.bulkLoad('c', children([[5003, 2n ** 60n + 1n, null]]))).message).toMatch(/\(pid\)=\(1152921504606846977\)/);
+    // Self reference to a row of the same load is found; one past the load is not.
+    expect(failure(() => db.bulkLoad('c', children([[5004, 1, 9999]]))).message).toMatch(/\(self\)=\(9999\)/);
+    expect(rows(db, 'SELECT COUNT(*) FROM c')).toEqual([[0]]);
+  });
+
   it('commits per batch with the chosen durability; a failing batch keeps the earlier ones', () => {
     const db = loaded();
     const input = [...tracks(250)];
