@@ -152,6 +152,18 @@ export class KeyColumns {
     const kinds = this.specs.map((s) => kindOf(s.type, this.nativeText));
     const signs = this.specs.map((s) => (s.desc ? -1 : 1));
     const nfs = this.specs.map((s) => (s.nullsFirst ? -1 : 1));
+    /** Keys `from`… of rows i and j, then position: the tail every specialised comparator shares. */
+    const rest = (i: number, j: number, from: number): number => {
+      for (let k = from; k < n; k++) {
+        const col = cols[k]!;
+        const a = col[i] as Value;
+        const b = col[j] as Value;
+        if (a === b) continue;
+        const c = compareKey(a, b, kinds[k]!, types[k]!, signs[k]!, nfs[k]!);
+        if (c !== 0) return c;
+      }
+      return i - j;
+    };
     if (this.leadingText) {
       // Prefixes decide most comparisons of the leading TEXT key without a string comparison.
       const c0 = cols[0]!;
@@ -171,15 +183,7 @@ export class KeyColumns {
           if (native) return (x as string) < (y as string) ? -s0 : s0;
           return s0 * compareText(x as string, y as string);
         }
-        for (let k = 1; k < n; k++) {
-          const col = cols[k]!;
-          const a = col[i] as Value;
-          const b = col[j] as Value;
-          if (a === b) continue;
-          const c = compareKey(a, b, kinds[k]!, types[k]!, signs[k]!, nfs[k]!);
-          if (c !== 0) return c;
-        }
-        return i - j;
+        return rest(i, j, 1);
       };
     }
     if (n >= 1 && kinds[0] === NATIVE) {
@@ -199,28 +203,10 @@ export class KeyColumns {
           const c = compareValues(x, y, t0);
           if (c !== 0) return s0 * c;
         }
-        for (let k = 1; k < n; k++) {
-          const col = cols[k]!;
-          const a = col[i] as Value;
-          const b = col[j] as Value;
-          if (a === b) continue;
-          const c = compareKey(a, b, kinds[k]!, types[k]!, signs[k]!, nfs[k]!);
-          if (c !== 0) return c;
-        }
-        return i - j;
+        return rest(i, j, 1);
       };
     }
-    return (i, j) => {
-      for (let k = 0; k < n; k++) {
-        const col = cols[k]!;
-        const a = col[i] as Value;
-        const b = col[j] as Value;
-        if (a === b) continue;
-        const c = compareKey(a, b, kinds[k]!, types[k]!, signs[k]!, nfs[k]!);
-        if (c !== 0) return c;
-      }
-      return i - j;
-    };
+    return (i, j) => rest(i, j, 0);
   }
 }
 
