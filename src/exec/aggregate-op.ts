@@ -1,10 +1,12 @@
 /**
  * Hash aggregation: groups rows by the GROUP BY key (NULLs group together), feeding one
  * accumulator per aggregate call (DISTINCT handled by the accumulator factory). Output rows
- * are [group values…, aggregate results…] in first-seen group order. Without GROUP BY it
- * yields exactly one row, even over no input (COUNT(*) = 0, SUM = NULL). CountScanOp answers
- * a bare `COUNT(*) FROM t` (no filter, no GROUP BY) by stepping the table's cursor, decoding
- * nothing.
+ * are [group values…, aggregate results…] in first-seen group order while the groups fit the
+ * memory budget; past it, rows of groups not yet in the table spill to hash partitions
+ * (hash-spill.ts) that are aggregated one at a time after the table's groups are emitted.
+ * Without GROUP BY it yields exactly one row, even over no input (COUNT(*) = 0, SUM = NULL).
+ * CountScanOp answers a bare `COUNT(*) FROM t` (no filter, no GROUP BY) by stepping the
+ * table's cursor, decoding nothing.
  */
 import { countEntries } from '../btree/index.js';
 import type { SqlType, Value } from '../record/index.js';
@@ -12,69 +14,131 @@ import type { AggCall, PlanNode } from '../planner/index.js';
 import { createAccumulator } from '../types/index.js';
 import type { Accumulator, AggregateName } from '../types/index.js';
 import type { Compiled, Env } from './compile-expr.js';
+import { MAX_SPILL_LEVEL, SpillPartitions, type SpilledPartition } from './hash-spill.js';
 import { rowKey } from './operator.js';
 import type { Operator } from './operator.js';
+import { rowBytes } from './row-codec.js';
 
 interface Group {
   readonly values: Value[];
   readonly accs: Accumulator[];
 }
 
+/** Bytes charged per group besides its key values (map entry, group and accumulator objects). */
+const GROUP_OVERHEAD_BYTES = 96;
+const ACCUMULATOR_BYTES = 48;
+
 export class HashAggregateOp implements Operator {
-  private out: Value[][] = [];
-  private i = 0;
+  /** Groups of the table being emitted. */
+  private emitting: Iterator<Group> | null = null;
+  /** Spilled partitions still to aggregate (a stack). */
+  private pending: SpilledPartition[] = [];
+  /** The partitions of the pass in progress, until handed over (deleted on close). */
+  private spilling: SpillPartitions | null = null;
   constructor(
     private readonly input: Operator,
     private readonly groups: readonly Compiled[],
     private readonly groupTypes: readonly SqlType[],
     private readonly aggs: readonly AggCall[],
     private readonly args: readonly (Compiled | null)[],
+    private readonly env: Env,
   ) {}
   private newGroup(values: Value[]): Group {
     return { values, accs: this.aggs.map((a) => createAccumulator(a.name as AggregateName, a.arg === null ? null : a.arg.type, a.distinct)) };
   }
   open(): void {
-    const map = new Map<unknown, Group>();
-    const ng = this.groups.length;
-    const na = this.aggs.length;
+    this.close();
     this.input.open();
-    if (ng === 0) {
-      // One group: no key, no lookup, no per-row allocation.
-      const grp = this.newGroup([]);
-      map.set(0, grp);
-      for (let r = this.input.next(); r !== undefined; r = this.input.next()) {
-        for (let a = 0; a < na; a++) {
-          const f = this.args[a];
-          grp.accs[a]!.add(f === null || f === undefined ? 1 : f(r));
-        }
+    try {
+      if (this.groups.length === 0) {
+        this.emitting = [this.single()].values();
+        return;
       }
+      this.emitting = this.pass(() => this.input.next(), 0).values();
+    } finally {
+      this.input.close();
     }
-    for (let r = ng === 0 ? undefined : this.input.next(); r !== undefined; r = this.input.next()) {
-      const vals: Value[] = new Array<Value>(ng);
-      for (let g = 0; g < ng; g++) vals[g] = this.groups[g]!(r);
-      const k = ng === 0 ? 0 : rowKey(vals, this.groupTypes);
-      let grp = map.get(k);
-      if (grp === undefined) map.set(k, (grp = this.newGroup(vals)));
+  }
+  /** No GROUP BY: one group, no key, no lookup, no per-row allocation, never spilled. */
+  private single(): Group {
+    const grp = this.newGroup([]);
+    const na = this.aggs.length;
+    for (let r = this.input.next(); r !== undefined; r = this.input.next()) {
       for (let a = 0; a < na; a++) {
         const f = this.args[a];
         grp.accs[a]!.add(f === null || f === undefined ? 1 : f(r));
       }
     }
-    this.input.close();
-    if (ng === 0 && map.size === 0) map.set(0, this.newGroup([]));
-    this.out = [];
-    for (const g of map.values()) {
-      const row = g.values.slice();
-      for (const acc of g.accs) row.push(acc.result());
-      this.out.push(row);
+    return grp;
+  }
+  /**
+   * Aggregates the rows `next` yields into a fresh table. Once the table passes the budget (and
+   * `level` may still spill), rows of groups not in it go to partitions for a later pass.
+   */
+  private pass(next: () => Value[] | undefined, level: number): Map<unknown, Group> {
+    const map = new Map<unknown, Group>();
+    const ng = this.groups.length;
+    const na = this.aggs.length;
+    const ctx = this.env.ctx;
+    const budget = ctx.memoryBudgetBytes;
+    const perGroup = GROUP_OVERHEAD_BYTES + na * ACCUMULATOR_BYTES;
+    let bytes = 0;
+    let spill: SpillPartitions | null = null;
+    for (let r = next(); r !== undefined; r = next()) {
+      const vals: Value[] = new Array<Value>(ng);
+      for (let g = 0; g < ng; g++) vals[g] = this.groups[g]!(r);
+      const k = rowKey(vals, this.groupTypes);
+      let grp = map.get(k);
+      if (grp === undefined) {
+        if (spill !== null) {
+          spill.add(k, r);
+          continue;
+        }
+        map.set(k, (grp = this.newGroup(vals)));
+        bytes += rowBytes(vals) + perGroup;
+        if (bytes > budget && level < MAX_SPILL_LEVEL) {
+          spill = this.spilling = new SpillPartitions(ctx, level);
+          ctx.counters.hashSpills++;
+        }
+      }
+      for (let a = 0; a < na; a++) {
+        const f = this.args[a];
+        grp.accs[a]!.add(f === null || f === undefined ? 1 : f(r));
+      }
     }
-    this.i = 0;
+    if (spill !== null) {
+      this.spilling = null;
+      for (const p of spill.finish()) this.pending.push(p);
+    }
+    return map;
   }
   next(): Value[] | undefined {
-    return this.i < this.out.length ? this.out[this.i++] : undefined;
+    for (;;) {
+      if (this.emitting !== null) {
+        const n = this.emitting.next();
+        if (n.done !== true) {
+          const g = n.value;
+          const row = g.values.slice();
+          for (const acc of g.accs) row.push(acc.result());
+          return row;
+        }
+        this.emitting = null;
+      }
+      const part = this.pending.pop();
+      if (part === undefined) return undefined;
+      try {
+        this.emitting = this.pass(() => part.next(), part.level + 1).values();
+      } finally {
+        part.dispose();
+      }
+    }
   }
   close(): void {
-    this.out = [];
+    this.emitting = null;
+    this.spilling?.close();
+    this.spilling = null;
+    for (const p of this.pending) p.dispose();
+    this.pending = [];
   }
 }
 

@@ -23,6 +23,8 @@ export interface ExecCounters {
   subqueryRuns: number;
   /** Sorts that spilled to the Vfs. */
   sortSpills: number;
+  /** Hash aggregations and DISTINCTs whose table passed the budget and spilled partitions (each pass counts). */
+  hashSpills: number;
   /** Largest heap a TopN kept. */
   topNMaxHeap: number;
   /** Trigram searches planned at open time (index or scan decided). */
@@ -31,7 +33,7 @@ export interface ExecCounters {
   trigramCandidates: number;
 }
 
-export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0 });
+export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, hashSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0 });
 
 export interface ExecContext {
   readonly store: PageStore;

@@ -78,10 +78,11 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
         n.groups.map((g) => g.type),
         n.aggs,
         n.aggs.map((a) => (a.arg === null ? null : c(a.arg))),
+        env,
       );
     }
     case 'distinct':
-      return new DistinctOp(buildOperator(n.input, env), n.types);
+      return new DistinctOp(buildOperator(n.input, env), n.types, env);
     case 'limit':
       return new LimitOp(buildOperator(n.input, env), n.limit === null ? null : c(n.limit), n.offset === null ? null : c(n.offset));
     case 'setOp':

@@ -6,7 +6,8 @@
 import { sqlError } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import { compositeKey, hashKey } from '../types/index.js';
-import type { Compiled } from './compile-expr.js';
+import type { Compiled, Env } from './compile-expr.js';
+import { MAX_SPILL_LEVEL, SpillPartitions, type SpilledPartition } from './hash-spill.js';
 
 export interface Operator {
   open(): void;
@@ -151,28 +152,81 @@ export function rowKey(row: readonly Value[], types: readonly SqlType[]): unknow
   return compositeKey(row, types);
 }
 
+/**
+ * DISTINCT, streaming: a row is emitted the first time its key is seen. Past the memory budget
+ * the seen-set stops growing and rows with unseen keys spill to hash partitions (hash-spill.ts),
+ * each de-duplicated by itself after the input ends (output order then differs from input order;
+ * the planner never relies on it).
+ */
 export class DistinctOp implements Operator {
   private seen = new Set<unknown>();
+  private bytes = 0;
+  private level = 0;
+  private spill: SpillPartitions | null = null;
+  private pending: SpilledPartition[] = [];
+  /** The partition being read; null while reading the input. */
+  private part: SpilledPartition | null = null;
+  private done = false;
   constructor(
     private readonly input: Operator,
     private readonly types: readonly SqlType[],
+    private readonly env: Env,
   ) {}
   open(): void {
-    this.seen = new Set();
+    this.reset();
+    this.done = false;
     this.input.open();
   }
   next(): Value[] | undefined {
-    for (;;) {
-      const r = this.input.next();
-      if (r === undefined) return undefined;
+    while (!this.done) {
+      const r = this.part === null ? this.input.next() : this.part.next();
+      if (r === undefined) {
+        this.nextPass();
+        continue;
+      }
       const k = rowKey(r, this.types);
       if (this.seen.has(k)) continue;
+      if (this.spill !== null) {
+        this.spill.add(k, r);
+        continue;
+      }
       this.seen.add(k);
+      this.bytes += typeof k === 'string' ? 48 + 2 * k.length : 48;
+      if (this.bytes > this.env.ctx.memoryBudgetBytes && this.level < MAX_SPILL_LEVEL) {
+        this.spill = new SpillPartitions(this.env.ctx, this.level);
+        this.env.ctx.counters.hashSpills++;
+      }
       return r;
     }
+    return undefined;
+  }
+  /** The current pass ended: queue its partitions and move to the next one, if any. */
+  private nextPass(): void {
+    if (this.spill !== null) {
+      for (const p of this.spill.finish()) this.pending.push(p);
+      this.spill = null;
+    }
+    this.part?.dispose();
+    this.part = this.pending.pop() ?? null;
+    this.seen = new Set();
+    this.bytes = 0;
+    if (this.part === null) this.done = true;
+    else this.level = this.part.level + 1;
+  }
+  private reset(): void {
+    this.spill?.close();
+    this.spill = null;
+    this.part?.dispose();
+    this.part = null;
+    for (const p of this.pending) p.dispose();
+    this.pending = [];
+    this.seen = new Set();
+    this.bytes = 0;
+    this.level = 0;
   }
   close(): void {
-    this.seen = new Set();
+    this.reset();
+    this.done = true;
     this.input.close();
   }
 }
