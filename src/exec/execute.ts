@@ -86,6 +86,8 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
     case 'limit':
       return new LimitOp(buildOperator(n.input, env), n.limit === null ? null : c(n.limit), n.offset === null ? null : c(n.offset));
     case 'setOp':
+      // UNION is DISTINCT over UNION ALL, so it spills past the budget as DISTINCT does.
+      if (n.op === 'union' && !n.all) return new DistinctOp(new SetOpOp('union', true, buildOperator(n.left, env), buildOperator(n.right, env), n.types), n.types, env);
       return new SetOpOp(n.op, n.all, buildOperator(n.left, env), buildOperator(n.right, env), n.types);
     case 'window':
       return new WindowOp(buildOperator(n.input, env), n.partition.map(c), n.partitionTypes, makeComparator(n.order, n.order.map((k) => c(k.expr))));

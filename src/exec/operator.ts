@@ -231,7 +231,10 @@ export class DistinctOp implements Operator {
   }
 }
 
-/** UNION [ALL] / INTERSECT [ALL] / EXCEPT [ALL] with SQL multiset semantics. */
+/**
+ * UNION ALL / INTERSECT [ALL] / EXCEPT [ALL] with SQL multiset semantics (UNION without ALL is
+ * built as a DistinctOp over UNION ALL, which spills past the budget).
+ */
 export class SetOpOp implements Operator {
   private phase = 0;
   private counts = new Map<unknown, number>();
@@ -269,13 +272,8 @@ export class SetOpOp implements Operator {
         }
         return undefined;
       }
+      if (this.op === 'union') return r; // UNION ALL; UNION is a DistinctOp over it (execute.ts)
       const k = rowKey(r, this.types);
-      if (this.op === 'union') {
-        if (this.all) return r;
-        if (this.seen.has(k)) continue;
-        this.seen.add(k);
-        return r;
-      }
       const c = this.counts.get(k) ?? 0;
       if (this.op === 'intersect') {
         if (c === 0) continue;

@@ -90,6 +90,8 @@ const QUERIES = [
   'SELECT DISTINCT d FROM t ORDER BY d',
   'SELECT count(*) FROM (SELECT DISTINCT s, i FROM t) x',
   'SELECT count(*), sum(n) FROM (SELECT i, count(*) AS n FROM t GROUP BY i) g',
+  'SELECT s FROM t WHERE b UNION SELECT s FROM t WHERE NOT b ORDER BY 1',
+  'SELECT i, b FROM t UNION SELECT i + 1, b FROM t ORDER BY 1, 2',
 ];
 
 describe('hash aggregation and DISTINCT past the memory budget', () => {
