@@ -89,8 +89,12 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
       // UNION is DISTINCT over UNION ALL, so it spills past the budget as DISTINCT does.
       if (n.op === 'union' && !n.all) return new DistinctOp(new SetOpOp('union', true, buildOperator(n.left, env), buildOperator(n.right, env), n.types), n.types, env);
       return new SetOpOp(n.op, n.all, buildOperator(n.left, env), buildOperator(n.right, env), n.types);
-    case 'window':
-      return new WindowOp(buildOperator(n.input, env), n.partition.map(c), n.partitionTypes, makeComparator(n.order, n.order.map((k) => c(k.expr))));
+    case 'window': {
+      // Sorted by (partition, order), stably: ties keep input order, as ROW_NUMBER did before.
+      const keys = [...n.partition.map((expr) => ({ expr, desc: false, nullsFirst: false })), ...n.order];
+      const sorted = new SortOp(buildOperator(n.input, env), makeComparator(keys, keys.map((k) => c(k.expr))), nodeTypes(n.input), env);
+      return new WindowOp(sorted, n.partition.map(c), n.partitionTypes);
+    }
     default:
       return assertNever(n);
   }

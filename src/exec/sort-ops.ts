@@ -298,47 +298,41 @@ function rebuildRows(kc: KeyColumns, keys: readonly KeySpec[], width: number, po
   return out;
 }
 
-/** ROW_NUMBER() OVER (PARTITION BY … ORDER BY …): sorts by (partition, order), numbers rows. */
+/**
+ * ROW_NUMBER() OVER (PARTITION BY … ORDER BY …). The input arrives sorted by (partition keys,
+ * order keys) from a SortOp (execute.ts), so it spills past the budget like any sort; rows are
+ * numbered from 1 within each run of equal partition keys (NULLs equal) and streamed.
+ */
 export class WindowOp implements Operator {
-  private rows: Value[][] = [];
-  private i = 0;
+  private prevKey: unknown = undefined;
+  private n = 0;
+  private readonly vals: Value[];
   constructor(
     private readonly input: Operator,
     private readonly partition: readonly Compiled[],
     private readonly partitionTypes: readonly SqlType[],
-    private readonly cmp: RowCompare,
-  ) {}
+  ) {
+    this.vals = new Array<Value>(partition.length);
+  }
   open(): void {
-    const rows: Value[][] = [];
+    this.n = 0;
+    this.prevKey = undefined;
     this.input.open();
-    for (let r = this.input.next(); r !== undefined; r = this.input.next()) rows.push(r);
-    this.input.close();
-    const pk = (r: readonly Value[]): unknown => rowKey(this.partition.map((f) => f(r)), this.partitionTypes);
-    const keys = new Map<Value[], unknown>();
-    const firstSeen = new Map<unknown, number>();
-    for (const r of rows) {
-      const k = pk(r);
-      keys.set(r, k);
-      if (!firstSeen.has(k)) firstSeen.set(k, firstSeen.size);
-    }
-    const seq = new Map<Value[], number>();
-    rows.forEach((r, i) => seq.set(r, i));
-    rows.sort((a, b) => firstSeen.get(keys.get(a))! - firstSeen.get(keys.get(b))! || this.cmp(a, b) || seq.get(a)! - seq.get(b)!);
-    let prev: unknown = undefined;
-    let n = 0;
-    for (const r of rows) {
-      const k = keys.get(r);
-      n = k === prev ? n + 1 : 1;
-      prev = k;
-      r.push(n);
-    }
-    this.rows = rows;
-    this.i = 0;
   }
   next(): Value[] | undefined {
-    return this.i < this.rows.length ? this.rows[this.i++] : undefined;
+    const r = this.input.next();
+    if (r === undefined) return undefined;
+    let k: unknown = 0;
+    if (this.partition.length > 0) {
+      for (let i = 0; i < this.partition.length; i++) this.vals[i] = this.partition[i]!(r);
+      k = rowKey(this.vals, this.partitionTypes);
+    }
+    this.n = this.n > 0 && k === this.prevKey ? this.n + 1 : 1;
+    this.prevKey = k;
+    r.push(this.n); // sorted rows are the sort's own copies
+    return r;
   }
   close(): void {
-    this.rows = [];
+    this.input.close();
   }
 }

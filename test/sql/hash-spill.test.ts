@@ -136,6 +136,27 @@ describe('hash aggregation and DISTINCT past the memory budget', () => {
   });
 });
 
+describe('ROW_NUMBER over a sort that spills', () => {
+  it('numbers rows per partition as PGlite does, in memory and on the tiny budget', async () => {
+    for (const sql of [
+      'SELECT id, row_number() OVER (PARTITION BY s ORDER BY i, id) FROM t ORDER BY id',
+      'SELECT id, row_number() OVER (PARTITION BY b, i ORDER BY d DESC NULLS LAST, id) FROM t ORDER BY id',
+      'SELECT id, row_number() OVER (ORDER BY f NULLS FIRST, id) FROM t ORDER BY id',
+      'SELECT id, row_number() OVER (PARTITION BY i % 3) AS n FROM t WHERE i IS NOT NULL ORDER BY id',
+    ]) {
+      const want = text(mem, sql);
+      expect(text(tiny, sql), sql).toEqual(want);
+      if (!sql.includes('i % 3')) {
+        const pgRows = (await pg.pgQuery(sql)).map((r) => r.map((v) => String(v)).join('|'));
+        expect(want, sql).toEqual(pgRows);
+      }
+    }
+    // Without ORDER BY in the window, numbering follows input order within each partition.
+    const n = rows(mem, 'SELECT i % 3, max(n), count(*) FROM (SELECT i, row_number() OVER (PARTITION BY i % 3) AS n FROM t WHERE i IS NOT NULL) x GROUP BY i % 3');
+    for (const r of n) expect(Number(r[1])).toBe(Number(r[2]));
+  });
+});
+
 describe('property: spilled GROUP BY and DISTINCT match a model', () => {
   it('count and sum per key, and the distinct keys, for random rows and budgets', () => {
     const row = fc.record({ k: fc.option(fc.integer({ min: -30, max: 300 }), { nil: null }), t: fc.option(fc.constantFrom('x', 'y', 'zz', ''), { nil: null }), v: fc.integer({ min: -5, max: 5 }) });
