@@ -62,7 +62,7 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
     case 'indexNestedLoopJoin':
       return new IndexNestedLoopJoinOp(n.join, buildOperator(n.outer, env), new ScanOp(n.inner, env), compilePredicate(n.cond, env), n.innerSlots);
     case 'hashJoin':
-      return new HashJoinOp(n.join, buildOperator(n.probe, env), buildOperator(n.build, env), n.probeKeys.map(c), n.buildKeys.map(c), n.keyTypes, compilePredicate(n.cond, env), n.buildSlots);
+      return new HashJoinOp(n.join, buildOperator(n.probe, env), buildOperator(n.build, env), n.probeKeys.map(c), n.buildKeys.map(c), n.keyTypes, compilePredicate(n.cond, env), n.buildSlots, env);
     case 'sort':
       return new SortOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), nodeTypes(n.input), env);
     case 'incrementalSort':

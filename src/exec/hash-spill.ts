@@ -1,5 +1,5 @@
 /**
- * Spill partitions for the hash operators (aggregation, DISTINCT) past the memory budget, by
+ * Spill partitions for the hash operators (aggregation, DISTINCT, join) past the memory budget, by
  * Grace partitioning as Postgres 13's hash aggregation does it: once the in-memory table is
  * full, a row whose key is not in it goes to one of SPILL_FANOUT temp files chosen by a hash of
  * the key salted with the recursion level; each file is later processed on its own, by the same
@@ -52,6 +52,8 @@ export class SpilledPartition {
     private readonly path: string,
     /** The level whose table overflowed into this file; its rows are processed at level + 1. */
     readonly level: number,
+    /** Which of the SPILL_FANOUT files of its level this is (the same key always lands in the same one). */
+    readonly index: number,
     readonly rows: number,
   ) {}
 
@@ -113,7 +115,7 @@ export class SpillPartitions {
       const file = this.files[p];
       if (file === null || file === undefined) continue;
       this.writers[p]!.flush(); // a file always has its writer
-      out.push(new SpilledPartition(this.ctx, file, this.paths[p]!, this.level, this.counts[p]!));
+      out.push(new SpilledPartition(this.ctx, file, this.paths[p]!, this.level, p, this.counts[p]!));
     }
     this.handedOver = true;
     return out;

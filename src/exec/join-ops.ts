@@ -3,13 +3,17 @@
  * joined row is the left/probe row with the other side's slots copied in. NestedLoopJoin
  * (buffers the inner side once per open), IndexNestedLoopJoin (re-opens an index/rowid Scan
  * per outer row), HashJoin (builds on one side; LEFT keeps unmatched probe rows, FULL also
- * unmatched build rows). NULL keys never match (SQL `=`).
+ * unmatched build rows; past the memory budget it becomes a Grace hash join, grace-join.ts).
+ * NULL keys never match (SQL `=`).
  */
 import type { SqlType, Value } from '../record/index.js';
 import type { JoinKind } from '../planner/index.js';
 import { compositeKey, hashKey } from '../types/index.js';
-import type { Compiled } from './compile-expr.js';
+import type { Compiled, Env } from './compile-expr.js';
+import { GraceHashJoin } from './grace-join.js';
+import { MAX_SPILL_LEVEL } from './hash-spill.js';
 import type { Operator, Predicate } from './operator.js';
+import { rowBytes } from './row-codec.js';
 import type { ScanOp } from './scan-op.js';
 
 function merge(base: readonly Value[], other: readonly Value[], slots: readonly number[]): Value[] {
@@ -185,6 +189,7 @@ export class HashJoinOp implements Operator {
   private probeMatched = false;
   private tail = -1;
   private readonly scratch: Value[] = [];
+  private grace: GraceHashJoin | null = null;
   constructor(
     private readonly join: JoinKind,
     private readonly probe: Operator,
@@ -194,14 +199,27 @@ export class HashJoinOp implements Operator {
     private readonly types: readonly SqlType[],
     private readonly cond: Predicate | null,
     private readonly buildSlots: readonly number[],
+    private readonly env: Env,
+    /** Grace recursion depth: 0 for the plan's own join, n + 1 for a pair of files of level n. */
+    private readonly level = 0,
   ) {}
   open(): void {
+    this.grace?.close();
+    this.grace = null;
     this.table = new Map();
     this.buildRows = [];
+    const ctx = this.env.ctx;
+    const budget = ctx.memoryBudgetBytes;
+    let bytes = 0;
     this.build.open();
     for (let r = this.build.next(); r !== undefined; r = this.build.next()) {
       const idx = this.buildRows.length;
       this.buildRows.push(r);
+      bytes += rowBytes(r) + 16;
+      if (bytes > budget && this.level < MAX_SPILL_LEVEL) {
+        this.spill();
+        return;
+      }
       const k = keyOf(this.buildKeys, this.types, r, this.scratch);
       if (k === null) continue;
       const b = this.table.get(k);
@@ -214,7 +232,24 @@ export class HashJoinOp implements Operator {
     this.probeRow = undefined;
     this.tail = -1;
   }
+  /** The build side passed the budget: partition both sides into files and join them pair by pair. */
+  private spill(): void {
+    const ctx = this.env.ctx;
+    ctx.counters.hashSpills++;
+    const g = new GraceHashJoin(ctx, this.level, this.join, (build, probe) =>
+      new HashJoinOp(this.join, probe, build, this.probeKeys, this.buildKeys, this.types, this.cond, this.buildSlots, this.env, this.level + 1));
+    this.grace = g;
+    for (const r of this.buildRows) g.addBuild(keyOf(this.buildKeys, this.types, r, this.scratch), r);
+    this.buildRows = [];
+    this.table = new Map();
+    for (let r = this.build.next(); r !== undefined; r = this.build.next()) g.addBuild(keyOf(this.buildKeys, this.types, r, this.scratch), r);
+    this.build.close();
+    this.probe.open();
+    for (let r = this.probe.next(); r !== undefined; r = this.probe.next()) g.addProbe(keyOf(this.probeKeys, this.types, r, this.scratch), r);
+    g.finish();
+  }
   next(): Value[] | undefined {
+    if (this.grace !== null) return this.grace.next();
     for (;;) {
       if (this.tail >= 0) {
         while (this.tail < this.buildRows.length) {
@@ -253,11 +288,16 @@ export class HashJoinOp implements Operator {
     }
   }
   close(): void {
-    this.probe.close();
-    this.probeRow = undefined;
-    this.bucket = [];
-    this.matched = new Uint8Array(0);
-    this.table = new Map();
-    this.buildRows = [];
+    try {
+      this.grace?.close();
+    } finally {
+      this.grace = null;
+      this.probe.close();
+      this.probeRow = undefined;
+      this.bucket = [];
+      this.matched = new Uint8Array(0);
+      this.table = new Map();
+      this.buildRows = [];
+    }
   }
 }

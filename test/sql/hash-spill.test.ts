@@ -136,6 +136,34 @@ describe('hash aggregation and DISTINCT past the memory budget', () => {
   });
 });
 
+describe('hash joins whose build side passes the budget (Grace)', () => {
+  const JOINS = [
+    'SELECT a.id, b.id FROM t a JOIN t b ON a.i = b.i AND a.id < b.id ORDER BY 1, 2',
+    'SELECT a.id, b.id, b.s FROM t a LEFT JOIN t b ON a.s = b.s AND a.b AND b.id > a.id + 300 ORDER BY 1, 2',
+    'SELECT x.id, y.id FROM (SELECT * FROM t WHERE b) x FULL JOIN (SELECT * FROM t WHERE NOT b) y ON x.i = y.i AND x.d = y.d ORDER BY 1 NULLS FIRST, 2 NULLS FIRST',
+    'SELECT x.id, y.id FROM (SELECT * FROM t WHERE id % 3 = 0) x FULL JOIN (SELECT * FROM t WHERE id % 3 = 1) y ON x.s = y.s ORDER BY 1 NULLS FIRST, 2 NULLS FIRST',
+    'SELECT count(*), sum(a.id), sum(b.id) FROM t a JOIN t b ON a.f = b.f',
+  ];
+  it('join as in memory and as PGlite, spilling on the tiny budget', async () => {
+    for (const sql of JOINS) {
+      expect(rows(mem, `EXPLAIN ${sql}`).join('\n'), sql).toMatch(/HashJoin/);
+      const want = text(mem, sql);
+      expect(want.length, sql).toBeGreaterThan(0);
+      expect(text(tiny, sql), sql).toEqual(want);
+      expect(hashSpills(tiny, sql), sql).toBeGreaterThan(0);
+      const pgRows = (await pg.pgQuery(sql)).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join('|'));
+      expect(want, sql).toEqual(pgRows);
+    }
+    for (const p of tinyVfs.created) expect(tinyVfs.exists(p), p).toBe(false);
+  });
+
+  it('remove the partition files when the join fails or stops early', () => {
+    expect(() => rows(tiny, 'SELECT a.id, 1 / (b.id - 577) FROM t a JOIN t b ON a.i = b.i')).toThrow(/division by zero/);
+    expect(text(tiny, 'SELECT a.id, b.id FROM t a JOIN t b ON a.i = b.i LIMIT 5')).toHaveLength(5);
+    for (const p of tinyVfs.created) expect(tinyVfs.exists(p), p).toBe(false);
+  });
+});
+
 describe('ROW_NUMBER over a sort that spills', () => {
   it('numbers rows per partition as PGlite does, in memory and on the tiny budget', async () => {
     for (const sql of [
