@@ -87,8 +87,8 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
       return new LimitOp(buildOperator(n.input, env), n.limit === null ? null : c(n.limit), n.offset === null ? null : c(n.offset));
     case 'setOp':
       // UNION is DISTINCT over UNION ALL, so it spills past the budget as DISTINCT does.
-      if (n.op === 'union' && !n.all) return new DistinctOp(new SetOpOp('union', true, buildOperator(n.left, env), buildOperator(n.right, env), n.types), n.types, env);
-      return new SetOpOp(n.op, n.all, buildOperator(n.left, env), buildOperator(n.right, env), n.types);
+      if (n.op === 'union' && !n.all) return new DistinctOp(new SetOpOp('union', true, buildOperator(n.left, env), buildOperator(n.right, env), n.types, env), n.types, env);
+      return new SetOpOp(n.op, n.all, buildOperator(n.left, env), buildOperator(n.right, env), n.types, env);
     case 'window': {
       // Sorted by (partition, order), stably: ties keep input order, as ROW_NUMBER did before.
       const keys = [...n.partition.map((expr) => ({ expr, desc: false, nullsFirst: false })), ...n.order];

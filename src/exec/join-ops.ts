@@ -3,14 +3,14 @@
  * joined row is the left/probe row with the other side's slots copied in. NestedLoopJoin
  * (buffers the inner side once per open), IndexNestedLoopJoin (re-opens an index/rowid Scan
  * per outer row), HashJoin (builds on one side; LEFT keeps unmatched probe rows, FULL also
- * unmatched build rows; past the memory budget it becomes a Grace hash join, grace-join.ts).
+ * unmatched build rows; past the memory budget it becomes a Grace hash join, grace-pairs.ts).
  * NULL keys never match (SQL `=`).
  */
 import type { SqlType, Value } from '../record/index.js';
 import type { JoinKind } from '../planner/index.js';
 import { compositeKey, hashKey } from '../types/index.js';
 import type { Compiled, Env } from './compile-expr.js';
-import { GraceHashJoin } from './grace-join.js';
+import { GracePairs } from './grace-pairs.js';
 import { MAX_SPILL_LEVEL } from './hash-spill.js';
 import type { Operator, Predicate } from './operator.js';
 import { rowBytes } from './row-codec.js';
@@ -189,7 +189,7 @@ export class HashJoinOp implements Operator {
   private probeMatched = false;
   private tail = -1;
   private readonly scratch: Value[] = [];
-  private grace: GraceHashJoin | null = null;
+  private grace: GracePairs | null = null;
   constructor(
     private readonly join: JoinKind,
     private readonly probe: Operator,
@@ -236,16 +236,20 @@ export class HashJoinOp implements Operator {
   private spill(): void {
     const ctx = this.env.ctx;
     ctx.counters.hashSpills++;
-    const g = new GraceHashJoin(ctx, this.level, this.join, (build, probe) =>
-      new HashJoinOp(this.join, probe, build, this.probeKeys, this.buildKeys, this.types, this.cond, this.buildSlots, this.env, this.level + 1));
+    const join = this.join;
+    // Side 0: build rows, side 1: probe rows. A pair needs a build side unless probe rows survive alone.
+    const g = new GracePairs(ctx, this.level, {
+      keep: (build, probe) => (join === 'full' ? true : join === 'left' ? probe : build && probe),
+      pair: (build, probe) => new HashJoinOp(join, probe, build, this.probeKeys, this.buildKeys, this.types, this.cond, this.buildSlots, this.env, this.level + 1),
+    });
     this.grace = g;
-    for (const r of this.buildRows) g.addBuild(keyOf(this.buildKeys, this.types, r, this.scratch), r);
+    for (const r of this.buildRows) g.add(0, keyOf(this.buildKeys, this.types, r, this.scratch), r);
     this.buildRows = [];
     this.table = new Map();
-    for (let r = this.build.next(); r !== undefined; r = this.build.next()) g.addBuild(keyOf(this.buildKeys, this.types, r, this.scratch), r);
+    for (let r = this.build.next(); r !== undefined; r = this.build.next()) g.add(0, keyOf(this.buildKeys, this.types, r, this.scratch), r);
     this.build.close();
     this.probe.open();
-    for (let r = this.probe.next(); r !== undefined; r = this.probe.next()) g.addProbe(keyOf(this.probeKeys, this.types, r, this.scratch), r);
+    for (let r = this.probe.next(); r !== undefined; r = this.probe.next()) g.add(1, keyOf(this.probeKeys, this.types, r, this.scratch), r);
     g.finish();
   }
   next(): Value[] | undefined {

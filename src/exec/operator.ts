@@ -7,7 +7,9 @@ import { sqlError } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import { compositeKey, hashKey } from '../types/index.js';
 import type { Compiled, Env } from './compile-expr.js';
+import { GracePairs } from './grace-pairs.js';
 import { MAX_SPILL_LEVEL, SpillPartitions, type SpilledPartition } from './hash-spill.js';
+import { rowBytes } from './row-codec.js';
 
 export interface Operator {
   open(): void;
@@ -233,34 +235,69 @@ export class DistinctOp implements Operator {
 
 /**
  * UNION ALL / INTERSECT [ALL] / EXCEPT [ALL] with SQL multiset semantics (UNION without ALL is
- * built as a DistinctOp over UNION ALL, which spills past the budget).
+ * built as a DistinctOp over UNION ALL, which spills past the budget). INTERSECT/EXCEPT count the
+ * right side's keys; past the budget both sides split into file pairs by key (grace-pairs.ts).
  */
 export class SetOpOp implements Operator {
   private phase = 0;
   private counts = new Map<unknown, number>();
   private seen = new Set<unknown>();
+  private grace: GracePairs | null = null;
   constructor(
     private readonly op: 'union' | 'intersect' | 'except',
     private readonly all: boolean,
     private readonly left: Operator,
     private readonly right: Operator,
     private readonly types: readonly SqlType[],
+    private readonly env: Env,
+    /** Grace recursion depth (grace-pairs.ts): 0 for the plan's own operator. */
+    private readonly level = 0,
   ) {}
   open(): void {
     this.phase = 0;
     this.seen = new Set();
     this.counts = new Map();
+    this.grace?.close();
+    this.grace = null;
     this.left.open();
-    if (this.op !== 'union') {
-      this.right.open();
-      for (let r = this.right.next(); r !== undefined; r = this.right.next()) {
-        const k = rowKey(r, this.types);
-        this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+    if (this.op === 'union') return;
+    // The right side's rows are kept while they fit, so that they can be partitioned if they stop fitting.
+    const kept: Value[][] = [];
+    const budget = this.env.ctx.memoryBudgetBytes;
+    let bytes = 0;
+    this.right.open();
+    for (let r = this.right.next(); r !== undefined; r = this.right.next()) {
+      const k = rowKey(r, this.types);
+      this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+      kept.push(r);
+      bytes += rowBytes(r) + 48;
+      if (bytes > budget && this.level < MAX_SPILL_LEVEL) {
+        this.spill(kept);
+        return;
       }
-      this.right.close();
     }
+    this.right.close();
+  }
+  /** The right side passed the budget: split both sides by key into file pairs (grace-pairs.ts). */
+  private spill(kept: readonly Value[][]): void {
+    const ctx = this.env.ctx;
+    ctx.counters.hashSpills++;
+    const { op, all, types } = this;
+    // Side 0: right rows, side 1: left rows. Only left rows are ever emitted.
+    const g = new GracePairs(ctx, this.level, {
+      keep: (right, left) => left && (op === 'except' || right),
+      pair: (right, left) => new SetOpOp(op, all, left, right, types, this.env, this.level + 1),
+    });
+    this.grace = g;
+    this.counts = new Map();
+    for (const r of kept) g.add(0, rowKey(r, types), r);
+    for (let r = this.right.next(); r !== undefined; r = this.right.next()) g.add(0, rowKey(r, types), r);
+    this.right.close();
+    for (let r = this.left.next(); r !== undefined; r = this.left.next()) g.add(1, rowKey(r, types), r);
+    g.finish();
   }
   next(): Value[] | undefined {
+    if (this.grace !== null) return this.grace.next();
     for (;;) {
       const src = this.phase === 0 ? this.left : this.right;
       const r = src.next();
@@ -300,7 +337,12 @@ export class SetOpOp implements Operator {
     // Trees are kept for reuse (execute.ts): drop this run's rows now, not at the next open.
     this.seen = new Set();
     this.counts = new Map();
-    this.left.close();
-    this.right.close();
+    try {
+      this.grace?.close();
+    } finally {
+      this.grace = null;
+      this.left.close();
+      this.right.close();
+    }
   }
 }

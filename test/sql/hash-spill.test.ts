@@ -92,6 +92,10 @@ const QUERIES = [
   'SELECT count(*), sum(n) FROM (SELECT i, count(*) AS n FROM t GROUP BY i) g',
   'SELECT s FROM t WHERE b UNION SELECT s FROM t WHERE NOT b ORDER BY 1',
   'SELECT i, b FROM t UNION SELECT i + 1, b FROM t ORDER BY 1, 2',
+  'SELECT s, i % 5 FROM t INTERSECT SELECT s, i % 7 FROM t ORDER BY 1, 2',
+  'SELECT i % 9, b FROM t INTERSECT ALL SELECT i % 4, b FROM t ORDER BY 1, 2',
+  'SELECT s FROM t EXCEPT SELECT s FROM t WHERE b ORDER BY 1',
+  'SELECT i % 11 FROM t EXCEPT ALL SELECT i % 13 FROM t WHERE NOT b ORDER BY 1',
 ];
 
 describe('hash aggregation and DISTINCT past the memory budget', () => {
@@ -107,6 +111,9 @@ describe('hash aggregation and DISTINCT past the memory budget', () => {
 
   it('find the groups and distinct values PGlite finds', async () => {
     for (const [sql, pgSql] of [
+      ['SELECT s, i % 5 FROM t INTERSECT SELECT s, i % 7 FROM t ORDER BY 1, 2', null],
+      ['SELECT i % 9, b FROM t INTERSECT ALL SELECT i % 4, b FROM t ORDER BY 1, 2', null],
+      ['SELECT i % 11 FROM t EXCEPT ALL SELECT i % 13 FROM t WHERE NOT b ORDER BY 1', null],
       ['SELECT i, count(*), max(id) FROM t GROUP BY i ORDER BY i NULLS FIRST', null],
       ['SELECT s, count(*), min(id) FROM t GROUP BY s ORDER BY s', null],
       ['SELECT DISTINCT i FROM t ORDER BY i', null],
