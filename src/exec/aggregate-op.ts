@@ -98,7 +98,7 @@ export class HashAggregateOp implements Operator {
         bytes += rowBytes(vals) + perGroup;
         if (bytes > budget && level < MAX_SPILL_LEVEL) {
           spill = this.spilling = new SpillPartitions(ctx, level);
-          ctx.counters.hashSpills++;
+          ctx.counters.operatorSpills++;
         }
       }
       for (let a = 0; a < na; a++) {

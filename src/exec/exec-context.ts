@@ -23,8 +23,11 @@ export interface ExecCounters {
   subqueryRuns: number;
   /** Sorts that spilled to the Vfs. */
   sortSpills: number;
-  /** Hash aggregations and DISTINCTs whose table passed the budget and spilled partitions (each pass counts). */
-  hashSpills: number;
+  /**
+   * Hash aggregations, DISTINCTs, hash joins, INTERSECT/EXCEPT and nested-loop joins whose
+   * in-memory side passed the budget and went to temp files (each level of recursion counts).
+   */
+  operatorSpills: number;
   /** Largest heap a TopN kept. */
   topNMaxHeap: number;
   /** Trigram searches planned at open time (index or scan decided). */
@@ -33,7 +36,7 @@ export interface ExecCounters {
   trigramCandidates: number;
 }
 
-export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, hashSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0 });
+export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, operatorSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0 });
 
 export interface ExecContext {
   readonly store: PageStore;

@@ -58,7 +58,7 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
     case 'project':
       return new ProjectOp(buildOperator(n.input, env), n.exprs.map(c));
     case 'nestedLoopJoin':
-      return new NestedLoopJoinOp(n.join, buildOperator(n.left, env), buildOperator(n.right, env), compilePredicate(n.cond, env), n.rightSlots);
+      return new NestedLoopJoinOp(n.join, buildOperator(n.left, env), buildOperator(n.right, env), compilePredicate(n.cond, env), n.rightSlots, env);
     case 'indexNestedLoopJoin':
       return new IndexNestedLoopJoinOp(n.join, buildOperator(n.outer, env), new ScanOp(n.inner, env), compilePredicate(n.cond, env), n.innerSlots);
     case 'hashJoin':

@@ -1,7 +1,8 @@
 /**
  * Join operators over wide rows (planner/plan.ts): each side fills only its own slots, and a
  * joined row is the left/probe row with the other side's slots copied in. NestedLoopJoin
- * (buffers the inner side once per open), IndexNestedLoopJoin (re-opens an index/rowid Scan
+ * (buffers the inner side once per open; past the memory budget a block nested loop over a
+ * file, block-nested-loop.ts), IndexNestedLoopJoin (re-opens an index/rowid Scan
  * per outer row), HashJoin (builds on one side; LEFT keeps unmatched probe rows, FULL also
  * unmatched build rows; past the memory budget it becomes a Grace hash join, grace-pairs.ts).
  * NULL keys never match (SQL `=`).
@@ -10,6 +11,7 @@ import type { SqlType, Value } from '../record/index.js';
 import type { JoinKind } from '../planner/index.js';
 import { compositeKey, hashKey } from '../types/index.js';
 import type { Compiled, Env } from './compile-expr.js';
+import { BlockNestedLoop } from './block-nested-loop.js';
 import { GracePairs } from './grace-pairs.js';
 import { MAX_SPILL_LEVEL } from './hash-spill.js';
 import type { Operator, Predicate } from './operator.js';
@@ -32,24 +34,52 @@ export class NestedLoopJoinOp implements Operator {
   private leftMatched = false;
   private j = 0;
   private tail = -1;
+  private blocks: BlockNestedLoop | null = null;
   constructor(
     private readonly join: JoinKind,
     private readonly left: Operator,
     private readonly right: Operator,
     private readonly cond: Predicate | null,
     private readonly rightSlots: readonly number[],
+    private readonly env: Env,
   ) {}
   open(): void {
+    this.blocks?.close();
+    this.blocks = null;
     this.right.open();
     this.rights = [];
-    for (let r = this.right.next(); r !== undefined; r = this.right.next()) this.rights.push(r);
+    const budget = this.env.ctx.memoryBudgetBytes;
+    let bytes = 0;
+    for (let r = this.right.next(); r !== undefined; r = this.right.next()) {
+      this.rights.push(r);
+      bytes += rowBytes(r) + 16;
+      if (bytes > budget) {
+        this.spill();
+        return;
+      }
+    }
     this.right.close();
     this.matched = new Uint8Array(this.rights.length);
     this.left.open();
     this.leftRow = undefined;
     this.tail = -1;
   }
+  /** The inner side passed the budget: a block nested loop over it in a file (block-nested-loop.ts). */
+  private spill(): void {
+    const ctx = this.env.ctx;
+    ctx.counters.operatorSpills++;
+    const slots = this.rightSlots;
+    const b = new BlockNestedLoop(ctx, { join: this.join, cond: this.cond, merge: (o, i) => merge(o, i, slots) });
+    this.blocks = b;
+    for (const r of this.rights) b.addInner(r);
+    this.rights = [];
+    for (let r = this.right.next(); r !== undefined; r = this.right.next()) b.addInner(r);
+    this.right.close();
+    this.left.open();
+    b.start(this.left);
+  }
   next(): Value[] | undefined {
+    if (this.blocks !== null) return this.blocks.next();
     for (;;) {
       if (this.tail >= 0) {
         while (this.tail < this.rights.length) {
@@ -85,10 +115,15 @@ export class NestedLoopJoinOp implements Operator {
     }
   }
   close(): void {
-    this.left.close();
-    this.rights = [];
-    this.matched = new Uint8Array(0);
-    this.leftRow = undefined;
+    try {
+      this.blocks?.close();
+    } finally {
+      this.blocks = null;
+      this.left.close();
+      this.rights = [];
+      this.matched = new Uint8Array(0);
+      this.leftRow = undefined;
+    }
   }
 }
 
@@ -235,7 +270,7 @@ export class HashJoinOp implements Operator {
   /** The build side passed the budget: partition both sides into files and join them pair by pair. */
   private spill(): void {
     const ctx = this.env.ctx;
-    ctx.counters.hashSpills++;
+    ctx.counters.operatorSpills++;
     const join = this.join;
     // Side 0: build rows, side 1: probe rows. A pair needs a build side unless probe rows survive alone.
     const g = new GracePairs(ctx, this.level, {

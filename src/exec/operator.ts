@@ -196,7 +196,7 @@ export class DistinctOp implements Operator {
       this.bytes += typeof k === 'string' ? 48 + 2 * k.length : 48;
       if (this.bytes > this.env.ctx.memoryBudgetBytes && this.level < MAX_SPILL_LEVEL) {
         this.spill = new SpillPartitions(this.env.ctx, this.level);
-        this.env.ctx.counters.hashSpills++;
+        this.env.ctx.counters.operatorSpills++;
       }
       return r;
     }
@@ -281,7 +281,7 @@ export class SetOpOp implements Operator {
   /** The right side passed the budget: split both sides by key into file pairs (grace-pairs.ts). */
   private spill(kept: readonly Value[][]): void {
     const ctx = this.env.ctx;
-    ctx.counters.hashSpills++;
+    ctx.counters.operatorSpills++;
     const { op, all, types } = this;
     // Side 0: right rows, side 1: left rows. Only left rows are ever emitted.
     const g = new GracePairs(ctx, this.level, {

@@ -1,9 +1,10 @@
 /**
- * Hash aggregation and DISTINCT past the memory budget (exec/hash-spill.ts): the same queries on
- * a database with a 256-byte budget (tables spill after a group or two, partitions recurse to
- * the deepest level) must give what the in-memory run gives, which PGlite checks for the group
- * keys; a fast-check property compares GROUP BY / DISTINCT over random rows with a JS model; and
- * every spill file must be gone afterwards, also when an aggregate fails in a later pass.
+ * Operators past the memory budget (exec/hash-spill.ts, grace-pairs.ts, block-nested-loop.ts,
+ * and the sort under ROW_NUMBER): the same queries on a database with a 256-byte budget (tables
+ * spill after a row or two, partitions recurse to the deepest level) must give what the
+ * in-memory run gives and what PGlite gives; a fast-check property compares GROUP BY / DISTINCT
+ * over random rows with a JS model; every spill file must be gone afterwards, also when an
+ * expression fails in a later pass or a LIMIT stops early.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,9 +73,9 @@ afterAll(async () => {
 });
 
 /** The hash-spill count EXPLAIN ANALYZE reports for `sql` on `db`. */
-function hashSpills(db: Database, sql: string): number {
+function operatorSpills(db: Database, sql: string): number {
   const lines = rows(db, `EXPLAIN ANALYZE ${sql}`).map((r) => String(r[0]));
-  const m = /hash spills: (\d+)/.exec(lines.join('\n'));
+  const m = /operator spills: (\d+)/.exec(lines.join('\n'));
   return m === null ? 0 : Number(m[1]);
 }
 
@@ -104,8 +105,8 @@ describe('hash aggregation and DISTINCT past the memory budget', () => {
       const want = text(mem, sql);
       expect(want.length, sql).toBeGreaterThan(0);
       expect(text(tiny, sql), `${sql} (tiny budget)`).toEqual(want);
-      expect(hashSpills(tiny, sql), sql).toBeGreaterThan(0);
-      expect(hashSpills(mem, sql), sql).toBe(0);
+      expect(operatorSpills(tiny, sql), sql).toBeGreaterThan(0);
+      expect(operatorSpills(mem, sql), sql).toBe(0);
     }
   });
 
@@ -157,7 +158,7 @@ describe('hash joins whose build side passes the budget (Grace)', () => {
       const want = text(mem, sql);
       expect(want.length, sql).toBeGreaterThan(0);
       expect(text(tiny, sql), sql).toEqual(want);
-      expect(hashSpills(tiny, sql), sql).toBeGreaterThan(0);
+      expect(operatorSpills(tiny, sql), sql).toBeGreaterThan(0);
       const pgRows = (await pg.pgQuery(sql)).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join('|'));
       expect(want, sql).toEqual(pgRows);
     }
@@ -167,6 +168,36 @@ describe('hash joins whose build side passes the budget (Grace)', () => {
   it('remove the partition files when the join fails or stops early', () => {
     expect(() => rows(tiny, 'SELECT a.id, 1 / (b.id - 577) FROM t a JOIN t b ON a.i = b.i')).toThrow(/division by zero/);
     expect(text(tiny, 'SELECT a.id, b.id FROM t a JOIN t b ON a.i = b.i LIMIT 5')).toHaveLength(5);
+    for (const p of tinyVfs.created) expect(tinyVfs.exists(p), p).toBe(false);
+  });
+});
+
+describe('nested-loop joins whose inner side passes the budget (block nested loop)', () => {
+  const JOINS = [
+    'SELECT a.id, b.id FROM t a JOIN t b ON a.i < b.i - 100 ORDER BY 1, 2',
+    'SELECT a.id, b.id FROM t a LEFT JOIN t b ON a.i > b.i + 105 AND b.s IS NOT NULL ORDER BY 1, 2 NULLS FIRST',
+    'SELECT a.id, b.id FROM t a JOIN t b ON a.s < b.s AND a.id % 50 = 0 AND b.id % 40 = 0 ORDER BY 1, 2',
+  ];
+  it('join as in memory and as PGlite, spilling on the tiny budget', async () => {
+    for (const sql of JOINS) {
+      expect(rows(mem, `EXPLAIN ${sql}`).join('\n'), sql).toMatch(/NestedLoop/);
+      const want = text(mem, sql);
+      expect(want.length, sql).toBeGreaterThan(0);
+      expect(text(tiny, sql), sql).toEqual(want);
+      expect(operatorSpills(tiny, sql), sql).toBeGreaterThan(0);
+      const pgRows = (await pg.pgQuery(sql)).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join('|'));
+      expect(want, sql).toEqual(pgRows);
+    }
+  });
+
+  it('keep FULL semantics (unmatched rows of both sides) and remove the file', () => {
+    const sql = 'SELECT x.id, y.id FROM (SELECT * FROM t WHERE id % 7 = 0) x FULL JOIN (SELECT * FROM t WHERE id % 5 = 0) y ON x.i < y.i - 90 ORDER BY 1 NULLS FIRST, 2 NULLS FIRST';
+    const want = text(mem, sql);
+    expect(want.some((r) => r.startsWith('NULL|'))).toBe(true);
+    expect(want.some((r) => r.endsWith('|NULL'))).toBe(true);
+    expect(text(tiny, sql)).toEqual(want);
+    expect(operatorSpills(tiny, sql)).toBeGreaterThan(0);
+    expect(() => rows(tiny, 'SELECT a.id FROM t a JOIN t b ON a.i < b.i AND 1 / (b.id - 577) > 0')).toThrow(/division by zero/);
     for (const p of tinyVfs.created) expect(tinyVfs.exists(p), p).toBe(false);
   });
 });
