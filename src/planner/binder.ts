@@ -15,7 +15,7 @@ import type { AggState, ExprEnv, WindowState } from './binder-expr.js';
 import { Scope } from './scope.js';
 import type { BindContext, BlockRefs, RelColumn } from './scope.js';
 import type { OutputColumn, PlanNode, SortKey } from './plan.js';
-import { bindUsing, starColumns } from './join-using.js';
+import { bindUsing, naturalUsing, starColumns } from './join-using.js';
 import { orderedBlock } from './order-by-index.js';
 import type { RowsWanted } from './order-by-index.js';
 import { collectPlanSlots, planFrom, pruneScans } from './planner.js';
@@ -188,8 +188,9 @@ function bindFrom(item: FromItem, scope: Scope, ctx: BindContext): FromTree {
       const right = bindFrom(item.right, scope, ctx);
       const env = makeEnv(scope, ctx, null, null, 'JOIN conditions');
       if (item.on !== null) return { kind: 'join', join: item.type, left, right, on: coerce(bindExpr(item.on, env), BOOL, env, item.on) };
-      if (item.using !== null) {
-        const { on, using } = bindUsing(item, left, right, [firstRel, leftRels], scope, env, ctx);
+      const usingItem = item.natural === true ? naturalUsing(item, left, right, scope) : item;
+      if (usingItem.using !== null) {
+        const { on, using } = bindUsing(usingItem, left, right, [firstRel, leftRels], scope, env, ctx);
         return { kind: 'join', join: item.type, left, right, on, using };
       }
       return { kind: 'join', join: item.type, left, right, on: null };

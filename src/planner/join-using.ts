@@ -4,9 +4,10 @@
  * (all in the pair's common type); an unqualified name resolves to the outermost merged column
  * (scope.using), qualified names still reach each side's own column, a later USING on the same
  * name joins against the merged column, and `*` lists merged columns first, then the left's
- * other columns, then the right's. NATURAL joins are rejected by the parser.
+ * other columns, then the right's. A NATURAL join is USING the names both sides' `*` lists
+ * share, in the left's order; with none it joins every pair (a cross join of its type).
  */
-import type { JoinRef } from '../sql/index.js';
+import type { Ident, JoinRef } from '../sql/index.js';
 import type { SqlType } from '../record/index.js';
 import { commonType, pgTypeName } from '../types/index.js';
 import { DecentDBError } from '../util/index.js';
@@ -74,6 +75,20 @@ export function bindUsing(item: JoinRef, left: FromTree, right: FromTree, [first
     else list.push(col);
   }
   return { on: parts.length === 1 ? parts[0]! : { kind: 'and', args: parts, type: BOOL }, using };
+}
+
+/** A NATURAL join as the USING join it means (`using: null` when the sides share no name). */
+export function naturalUsing(item: JoinRef, left: FromTree, right: FromTree, scope: Scope): JoinRef {
+  const rightNames = new Set(starColumns(right, scope).map((c) => c.name.toLowerCase()));
+  const names: Ident[] = [];
+  const seen = new Set<string>();
+  for (const c of starColumns(left, scope)) {
+    const key = c.name.toLowerCase();
+    if (!rightNames.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    names.push({ name: c.name, quoted: true });
+  }
+  return { ...item, using: names.length === 0 ? null : names };
 }
 
 /** The columns of an unqualified `*` over one FROM item, in Postgres order. */

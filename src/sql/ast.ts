@@ -332,7 +332,7 @@ export interface SubqueryRef {
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
 
-/** A join; `on` and `using` are both null for CROSS JOIN. */
+/** A join; `on` and `using` are both null for CROSS JOIN and NATURAL joins. */
 export interface JoinRef {
   readonly kind: 'join';
   readonly type: JoinType;
@@ -340,6 +340,8 @@ export interface JoinRef {
   readonly right: FromItem;
   readonly on: Expr | null;
   readonly using: readonly Ident[] | null;
+  /** NATURAL: USING every column name the two sides share (the binder finds them). */
+  readonly natural?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

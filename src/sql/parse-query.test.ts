@@ -104,6 +104,11 @@ describe('query parser', () => {
     );
   });
 
+  it('parses and prints NATURAL joins', () => {
+    expect(printStatement(parse('SELECT * FROM a NATURAL JOIN b'))).toBe('SELECT * FROM "a" NATURAL JOIN "b"');
+    expect(printStatement(parse('SELECT * FROM a natural left outer join b NATURAL FULL JOIN c'))).toBe('SELECT * FROM "a" NATURAL LEFT JOIN "b" NATURAL FULL JOIN "c"');
+  });
+
   it('prints set operations with the parentheses precedence needs', () => {
     expect(printStatement(parse('(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3'))).toBe('(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3');
     expect(printStatement(parse('SELECT 1 UNION SELECT 2 INTERSECT SELECT 3'))).toBe('SELECT 1 UNION SELECT 2 INTERSECT SELECT 3');
@@ -115,7 +120,9 @@ describe('query parser', () => {
     ['SELECT a FROM t LIMIT 1 + 1', 'LIMIT must be an integer literal or a parameter'],
     ['SELECT a FROM t OFFSET -1', 'OFFSET must not be negative'],
     ['WITH RECURSIVE x AS (SELECT 1) SELECT 1', 'WITH RECURSIVE is not supported'],
-    ['SELECT * FROM a NATURAL JOIN b', 'NATURAL JOIN is not supported'],
+    ['SELECT * FROM a NATURAL CROSS JOIN b', 'NATURAL CROSS JOIN is not valid'],
+    ['SELECT * FROM a NATURAL JOIN b ON a.x = b.x', 'a NATURAL join cannot have an ON or USING clause'],
+    ['SELECT * FROM a NATURAL b', 'expected JOIN after NATURAL'],
     ['SELECT DISTINCT ON (a) a FROM t', 'DISTINCT ON is not supported'],
     ['VALUES (1, 2), (3)', 'VALUES lists must all be the same length'],
     ['SELECT a FROM t FETCH FIRST 1 ROWS ONLY', 'FETCH is not supported'],

@@ -1,6 +1,6 @@
 // Queries: WITH, SELECT cores, VALUES, set operations (INTERSECT binds tighter than UNION and
 // EXCEPT, as in Postgres), FROM items and joins, ORDER BY / LIMIT / OFFSET on the whole
-// compound. Expressions are parse-expr.ts's job. Rejects WITH RECURSIVE, NATURAL, FETCH.
+// compound. Expressions are parse-expr.ts's job. Rejects WITH RECURSIVE, FETCH.
 import type {
   CommonTableExpr,
   Expr,
@@ -205,9 +205,10 @@ export function parseFromList(p: TokenStream): FromItem[] {
 function parseJoinChain(p: TokenStream): FromItem {
   let left = parseFromPrimary(p);
   for (;;) {
+    const natural = p.acceptWord('natural');
     const t = p.peek();
     let type: JoinType;
-    if (p.isWord('natural')) throw p.errorAt(t, 'NATURAL JOIN is not supported');
+    if (natural && p.isWord('cross')) throw p.errorAt(t, 'NATURAL CROSS JOIN is not valid: a cross join has no condition');
     if (p.acceptWords('cross', 'join')) {
       left = { kind: 'join', type: 'cross', left, right: parseFromPrimary(p), on: null, using: null };
       continue;
@@ -217,13 +218,17 @@ function parseJoinChain(p: TokenStream): FromItem {
     else if (p.acceptWord('left')) type = 'left';
     else if (p.acceptWord('right')) type = 'right';
     else if (p.acceptWord('full')) type = 'full';
+    else if (natural) throw p.errorAt(t, 'expected JOIN after NATURAL');
     else break;
     if (t.value !== 'join') {
       if (type !== 'inner') p.acceptWord('outer');
       p.expectWord('join');
     }
     const right = parseFromPrimary(p);
-    if (p.acceptWord('on')) {
+    if (natural) {
+      if (p.isWord('on') || p.isWord('using')) throw p.errorAt(p.peek(), 'a NATURAL join cannot have an ON or USING clause');
+      left = { kind: 'join', type, left, right, on: null, using: null, natural: true };
+    } else if (p.acceptWord('on')) {
       left = { kind: 'join', type, left, right, on: parseExpr(p), using: null };
     } else if (p.acceptWord('using')) {
       left = { kind: 'join', type, left, right, on: null, using: p.parenIdentList() };

@@ -263,7 +263,7 @@ class Printer {
         return s;
       }
       case 'join': {
-        const type = f.type === 'inner' ? 'JOIN' : `${f.type.toUpperCase()} JOIN`;
+        const type = `${f.natural === true ? 'NATURAL ' : ''}${f.type === 'inner' ? 'JOIN' : `${f.type.toUpperCase()} JOIN`}`;
         let s = `${this.fromItem(f.left, false)} ${type} ${this.fromItem(f.right, true)}`;
         if (f.on !== null) s += ` ON ${this.expr(f.on)}`;
         if (f.using !== null) s += ` USING (${this.idents(f.using)})`;

@@ -101,4 +101,24 @@ describe('JOIN … USING merges columns as Postgres does', () => {
     ])
       await same(sql);
   });
+
+  it('NATURAL joins USING the shared column names', async () => {
+    for (const k of ['NATURAL JOIN', 'NATURAL LEFT JOIN', 'NATURAL RIGHT OUTER JOIN', 'NATURAL FULL JOIN', 'NATURAL INNER JOIN']) {
+      for (const sql of [
+        `SELECT * FROM a ${k} b`,
+        `SELECT x, id, y, z FROM a ${k} b`,
+        `SELECT * FROM a ${k} c`,
+        `SELECT * FROM a ${k} d`,
+        `SELECT * FROM c ${k} (SELECT 'cnull' AS w, 1 AS extra) s`,
+        `SELECT count(*) FROM b ${k} c`,
+        `SELECT * FROM (SELECT 1 AS p) s ${k} (SELECT 2 AS q) t`,
+        `SELECT * FROM a ${k} b ${k} c`,
+      ])
+        await same(sql);
+    }
+  });
+
+  it('rejects NATURAL joins Postgres rejects', async () => {
+    for (const sql of ['SELECT * FROM a JOIN b ON a.x = b.x NATURAL JOIN d']) await same(sql);
+  });
 });
