@@ -6,7 +6,7 @@
  */
 import { assertNever } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
-import type { BSubquery, OutputColumn, PhysicalPlan, PlanNode } from '../planner/index.js';
+import type { BSubquery, FrameEdge, OutputColumn, PhysicalPlan, PlanNode } from '../planner/index.js';
 import { bindParams, compileExpr, compilePredicate } from './compile-expr.js';
 import type { Compiled, Env } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
@@ -16,7 +16,8 @@ import { DistinctOp, FilterOp, LimitOp, ProjectOp, SetOpOp, SubqueryScanOp, Valu
 import type { Operator } from './operator.js';
 import { IncrementalSortOp } from './incremental-sort.js';
 import { ScanOp } from './scan-op.js';
-import { SortOp, TopNOp, WindowOp, makeComparator } from './sort-ops.js';
+import { SortOp, TopNOp, makeComparator } from './sort-ops.js';
+import { WindowOp } from './window-op.js';
 
 /** Rows of one execution; iterate, or pull with next(). close() releases spill files early. */
 export interface RowIterator extends IterableIterator<Value[]> {
@@ -90,10 +91,13 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
       if (n.op === 'union' && !n.all) return new DistinctOp(new SetOpOp('union', true, buildOperator(n.left, env), buildOperator(n.right, env), n.types, env), n.types, env);
       return new SetOpOp(n.op, n.all, buildOperator(n.left, env), buildOperator(n.right, env), n.types, env);
     case 'window': {
-      // Sorted by (partition, order), stably: ties keep input order, as ROW_NUMBER did before.
+      // Sorted by (partition, order), stably: peers keep input order.
       const keys = [...n.partition.map((expr) => ({ expr, desc: false, nullsFirst: false })), ...n.order];
       const sorted = new SortOp(buildOperator(n.input, env), makeComparator(keys, keys.map((k) => c(k.expr))), nodeTypes(n.input), env);
-      return new WindowOp(sorted, n.partition.map(c), n.partitionTypes);
+      const orderCmp = n.order.length === 0 ? null : makeComparator(n.order, n.order.map((k) => c(k.expr)));
+      const edge = (x: FrameEdge): { kind: FrameEdge['kind']; offset: Compiled | null } => ({ kind: x.kind, offset: x.offset === null ? null : c(x.offset) });
+      const calls = n.calls.map((call) => ({ call, args: call.args.map(c), start: edge(call.frame.start), end: edge(call.frame.end) }));
+      return new WindowOp(sorted, n.partition.map(c), n.partitionTypes, orderCmp, calls);
     }
     default:
       return assertNever(n);

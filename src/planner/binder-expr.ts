@@ -13,7 +13,8 @@ import { DecentDBError } from '../util/index.js';
 // note on this upward import of pure functions.
 import { aggregateResultType, castKind, castValue, commonType, isAggregateName, lookupFunction, parseDecimal, pgTypeName, resultType } from '../types/index.js';
 import { formatExpr } from './expr-format.js';
-import type { AggCall, PhysicalPlan } from './plan.js';
+import type { AggCall, PhysicalPlan, WindowCall } from './plan.js';
+import { bindWindow, isWindowOnly } from './bind-window.js';
 import { BOOL, INT64, TEXT, collectSlots, forEachChild, mapColumns } from './bound-expr.js';
 import type { BExpr, BSubquery } from './bound-expr.js';
 import type { BindContext, Scope } from './scope.js';
@@ -29,10 +30,19 @@ export interface AggState {
   inside: boolean;
 }
 
-/** ROW_NUMBER() OVER (…) calls of one block (one window spec supported). */
+/** Window calls sharing one PARTITION BY / ORDER BY: one sort, one Window node (bind-window.ts). */
+export interface WindowGroup {
+  readonly key: string;
+  readonly partition: BExpr[];
+  readonly order: { expr: BExpr; desc: boolean; nullsFirst: boolean }[];
+  /** The group's calls with their block-wide index (placeholder slot WINDOW_SLOT - index). */
+  readonly calls: { call: WindowCall; index: number }[];
+}
+
+/** The window function calls of one block. */
 export interface WindowState {
-  spec: { partition: BExpr[]; order: { expr: BExpr; desc: boolean; nullsFirst: boolean }[] } | null;
-  key: string;
+  readonly groups: WindowGroup[];
+  count: number;
 }
 
 export interface ExprEnv {
@@ -45,9 +55,12 @@ export interface ExprEnv {
   readonly subquery: (stmt: SelectStmt, scope: Scope) => { plan: PhysicalPlan; refs: Scope['refs'] };
 }
 
-/** Placeholder slots: aggregate i → AGG_SLOT - i; the window column → WINDOW_SLOT. */
+/** Placeholder slots: aggregate i → AGG_SLOT - i; window call i → WINDOW_SLOT - i. */
 export const AGG_SLOT = -1;
 export const WINDOW_SLOT = -1_000_000;
+
+/** The clause name while an aggregate's argument is bound (no window calls inside). */
+export const AGGREGATE_ARGUMENTS = 'aggregate function arguments';
 
 const isUnknown = (e: BExpr): boolean => e.type === UNKNOWN;
 
@@ -94,7 +107,7 @@ function unify(a: BExpr, b: BExpr, env: ExprEnv, node: object): [BExpr, BExpr, S
   return [coerce(a, t, env, node), coerce(b, t, env, node), t];
 }
 
-function unifyAll(list: BExpr[], env: ExprEnv, node: object): [BExpr[], SqlType] {
+export function unifyAll(list: BExpr[], env: ExprEnv, node: object): [BExpr[], SqlType] {
   let t: SqlType | null = null;
   for (const e of list) {
     if (isUnknown(e)) continue;
@@ -109,7 +122,7 @@ function unifyAll(list: BExpr[], env: ExprEnv, node: object): [BExpr[], SqlType]
   return [list.map((e) => coerce(e, target, env, node)), target];
 }
 
-function wrap<T>(env: ExprEnv, node: object, f: () => T): T {
+export function wrap<T>(env: ExprEnv, node: object, f: () => T): T {
   try {
     return f();
   } catch (err) {
@@ -296,7 +309,7 @@ export function bindExpr(e: Expr, env: ExprEnv): BExpr {
   }
 }
 
-function coerceUnknownText(x: BExpr, env: ExprEnv, node: object): BExpr {
+export function coerceUnknownText(x: BExpr, env: ExprEnv, node: object): BExpr {
   return isUnknown(x) ? coerce(x, TEXT, env, node) : x;
 }
 
@@ -358,6 +371,7 @@ function bindBinary(e: Extract<Expr, { kind: 'binary' }>, env: ExprEnv): BExpr {
 function bindCall(e: Extract<Expr, { kind: 'call' }>, env: ExprEnv): BExpr {
   const name = e.name.name.toLowerCase();
   if (e.over !== null) return bindWindow(e, name, env);
+  if (isWindowOnly(name)) throw env.ctx.error(`window function ${name} requires an OVER clause`, e);
   if (isAggregateName(name)) {
     const agg = env.agg;
     if (agg === null) throw env.ctx.error(`aggregate functions are not allowed in ${env.clause}`, e);
@@ -367,7 +381,7 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, env: ExprEnv): BExpr {
       if (e.args.length !== 1) throw env.ctx.error(`function ${name} takes exactly one argument`, e);
       agg.inside = true;
       try {
-        arg = coerceUnknownText(bindExpr(e.args[0]!, { ...env, agg }), env, e);
+        arg = coerceUnknownText(bindExpr(e.args[0]!, { ...env, agg, window: null, clause: AGGREGATE_ARGUMENTS }), env, e);
       } finally {
         agg.inside = false;
       }
@@ -392,25 +406,6 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, env: ExprEnv): BExpr {
   else bound = args.map((a) => (isUnknown(a) ? coerce(a, TEXT, env, e) : a));
   const type = wrap(env, e, () => f.returnType(bound.map((a) => a.type)));
   return { kind: 'call', name, args: bound, type };
-}
-
-function bindWindow(e: Extract<Expr, { kind: 'call' }>, name: string, env: ExprEnv): BExpr {
-  if (name !== 'row_number' || e.args.length !== 0) throw env.ctx.error(`window function ${name} is not supported`, e);
-  const w = env.window;
-  if (w === null) throw env.ctx.error(`window functions are not allowed in ${env.clause}`, e);
-  const over = e.over!;
-  const inner: ExprEnv = { ...env, window: null };
-  const partition = over.partitionBy.map((p) => coerceUnknownText(bindExpr(p, inner), env, p));
-  const order = over.orderBy.map((o) => {
-    const desc = o.direction === 'desc';
-    return { expr: coerceUnknownText(bindExpr(o.expr, inner), env, o.expr), desc, nullsFirst: o.nulls === null ? desc : o.nulls === 'first' };
-  });
-  const spec = { partition, order };
-  const key = exprKey({ kind: 'call', name: 'w', args: [...partition, ...order.map((o) => o.expr)], type: INT64 }) + order.map((o) => `${o.desc}${o.nullsFirst}`).join();
-  if (w.spec !== null && w.key !== key) throw env.ctx.error('only one window specification per query is supported', e);
-  w.spec = spec;
-  w.key = key;
-  return { kind: 'col', slot: WINDOW_SLOT, type: INT64, name: 'row_number()' };
 }
 
 /** True when `e` contains an aggregate placeholder. */

@@ -14,7 +14,7 @@ import { AGG_SLOT, UNKNOWN, WINDOW_SLOT, bindExpr, coerce, exprKey, hasAggregate
 import type { AggState, ExprEnv, WindowState } from './binder-expr.js';
 import { Scope } from './scope.js';
 import type { BindContext, BlockRefs, RelColumn } from './scope.js';
-import type { OutputColumn, PlanNode, SortKey } from './plan.js';
+import type { OutputColumn, PlanNode, SortKey, WindowCall } from './plan.js';
 import { bindUsing, naturalUsing, starColumns } from './join-using.js';
 import { orderedBlock } from './order-by-index.js';
 import type { RowsWanted } from './order-by-index.js';
@@ -251,7 +251,7 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
   const where = core.where === null ? null : coerce(bindExpr(core.where, whereEnv), BOOL, whereEnv, core.where);
 
   const agg: AggState = { calls: [], keys: [], inside: false };
-  const win: WindowState = { spec: null, key: '' };
+  const win: WindowState = { groups: [], count: 0 };
   const selEnv = makeEnv(scope, ctx, agg, win, 'SELECT');
 
   const items: Item[] = [];
@@ -317,7 +317,9 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
     const used = collectPlanSlots(root, new Set());
     const isAggBlock = agg.calls.length > 0 || groups.length > 0 || having !== null;
     const above: BExpr[] = isAggBlock ? [...groups, ...agg.calls.flatMap((a) => (a.arg === null ? [] : [a.arg]))] : [...items, ...hidden].map((it) => it.expr);
-    if (win.spec !== null && !isAggBlock) above.push(...win.spec.partition, ...win.spec.order.map((o) => o.expr));
+    if (!isAggBlock) {
+      for (const g of win.groups) above.push(...g.partition, ...g.order.map((o) => o.expr), ...g.calls.flatMap((c) => windowExprs(c.call)));
+    }
     for (const e of above) collectSlots(e, used);
     root = pruneScans(root, used);
   }
@@ -332,7 +334,7 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
       const k = gKeys.indexOf(exprKey(e));
       if (k >= 0) return { kind: 'col', slot: k, type: e.type, name: groups[k]!.kind === 'col' ? (groups[k] as { name: string }).name : `group${k + 1}` };
       if (e.kind === 'col') {
-        if (e.slot === WINDOW_SLOT) return e;
+        if (e.slot <= WINDOW_SLOT) return e;
         if (e.slot <= AGG_SLOT) return { ...e, slot: ng + (AGG_SLOT - e.slot) };
         throw ctx.error(`column "${e.name}" must appear in the GROUP BY clause or be used in an aggregate function`, core);
       }
@@ -352,19 +354,24 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
     rowWidth = ng + agg.calls.length;
     if (having !== null) root = { kind: 'filter', input: root, predicate: rewrite(having) };
   }
-  if (win.spec !== null) {
-    const spec = win.spec;
-    const partition = spec.partition.map(post);
-    root = {
-      kind: 'window',
-      input: root,
-      partition,
-      order: spec.order.map((o) => ({ expr: post(o.expr), desc: o.desc, nullsFirst: o.nullsFirst })),
-      partitionTypes: partition.map((p) => p.type),
-    };
-    const winSlot = rowWidth;
+  if (win.groups.length > 0) {
+    // One Window node per (PARTITION BY, ORDER BY); each appends its calls' columns to the row.
+    const slotOf = new Array<number>(win.count);
+    for (const g of win.groups) {
+      const partition = g.partition.map(post);
+      const calls = g.calls.map(({ call }) => mapWindowCall(call, post));
+      root = {
+        kind: 'window',
+        input: root,
+        partition,
+        order: g.order.map((o) => ({ expr: post(o.expr), desc: o.desc, nullsFirst: o.nullsFirst })),
+        partitionTypes: partition.map((p) => p.type),
+        calls,
+      };
+      for (const { index } of g.calls) slotOf[index] = rowWidth++;
+    }
     const prev = post;
-    post = (e) => mapColumns(prev(e), (c) => (c.slot === WINDOW_SLOT ? { ...c, slot: winSlot } : c));
+    post = (e) => mapColumns(prev(e), (c) => (c.slot <= WINDOW_SLOT ? { ...c, slot: slotOf[WINDOW_SLOT - c.slot]! } : c));
   }
   const outExprs = [...items, ...hidden].map((it) => post(it.expr));
   root = { kind: 'project', input: root, exprs: outExprs };
@@ -372,12 +379,26 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
   if (core.distinct) root = { kind: 'distinct', input: root, types: columns.map((c) => c.type) };
   const keys: SortKey[] = sortRefs.map((s) => ({ expr: { kind: 'col', slot: s.index, type: outExprs[s.index]!.type, name: s.index < items.length ? items[s.index]!.name : outExprs[s.index]!.kind === 'col' ? (outExprs[s.index] as { name: string }).name : exprLabel(outExprs[s.index]!) }, desc: s.desc, nullsFirst: s.nullsFirst }));
   // ORDER BY served by rowid/index order (no Sort/TopN) where the key encoding allows it.
-  const served = keys.length > 0 && !isAgg && win.spec === null && !core.distinct ? orderedBlock(root, keys, ctx.schema, rowsWanted(stmt)) : null;
+  const served = keys.length > 0 && !isAgg && win.groups.length === 0 && !core.distinct ? orderedBlock(root, keys, ctx.schema, rowsWanted(stmt)) : null;
   if (served !== null) root = served.root;
   root = applySortLimit(root, keys, stmt, ctx, scope, served);
   if (hidden.length > 0) root = { kind: 'project', input: root, exprs: columns.map((c, i) => ({ kind: 'col', slot: i, type: c.type, name: c.name })) };
   mergeRefs(refs, scope.refs, level);
   return { root, columns };
+}
+
+/** The expressions a window call reads (arguments and frame offsets). */
+function windowExprs(c: WindowCall): BExpr[] {
+  const out = [...c.args];
+  if (c.frame.start.offset !== null) out.push(c.frame.start.offset);
+  if (c.frame.end.offset !== null) out.push(c.frame.end.offset);
+  return out;
+}
+
+/** `c` with `f` applied to its arguments and frame offsets. */
+function mapWindowCall(c: WindowCall, f: (e: BExpr) => BExpr): WindowCall {
+  const edge = (x: WindowCall['frame']['start']): WindowCall['frame']['start'] => (x.offset === null ? x : { kind: x.kind, offset: f(x.offset) });
+  return { ...c, args: c.args.map(f), frame: { mode: c.frame.mode, start: edge(c.frame.start), end: edge(c.frame.end) } };
 }
 
 function exprLabel(e: BExpr): string {

@@ -7,7 +7,7 @@
 import { forEachChild } from './bound-expr.js';
 import type { BExpr, BSubquery } from './bound-expr.js';
 import { formatExpr } from './expr-format.js';
-import type { PhysicalPlan, PlanNode, SortKey, TrigramAccess } from './plan.js';
+import type { PhysicalPlan, PlanNode, SortKey, TrigramAccess, WindowCall } from './plan.js';
 import { describeTrigramPlan } from '../trigram/index.js';
 import { rowidColumn } from './schema.js';
 import type { TrigramPlan } from '../trigram/index.js';
@@ -113,8 +113,8 @@ function describe(n: PlanNode, opts: ExplainOptions): { head: string[]; exprs: (
       return { head: [`${n.op[0]!.toUpperCase()}${n.op.slice(1)}${n.all ? ' All' : ''}`], exprs: [], children: [n.left, n.right] };
     case 'window':
       return {
-        head: [`Window row_number()${n.partition.length ? ` PARTITION BY ${n.partition.map(formatExpr).join(', ')}` : ''}${n.order.length ? ` ORDER BY ${keys(n.order)}` : ''}`],
-        exprs: [...n.partition, ...n.order.map((k) => k.expr)],
+        head: [`Window ${n.calls.map(windowCallText).join(', ')}${n.partition.length ? ` PARTITION BY ${n.partition.map(formatExpr).join(', ')}` : ''}${n.order.length ? ` ORDER BY ${keys(n.order)}` : ''}`],
+        exprs: [...n.partition, ...n.order.map((k) => k.expr), ...n.calls.flatMap((c) => c.args)],
         children: [n.input],
       };
   }
@@ -155,4 +155,14 @@ export function explain(plan: PhysicalPlan | PlanNode, options: ExplainOptions =
   const out: string[] = [];
   lines('root' in plan ? plan.root : plan, 0, out, options);
   return out;
+}
+
+/** `rank()`, `sum(x) ROWS BETWEEN 2 PRECEDING AND CURRENT ROW`: a window call as EXPLAIN shows it. */
+function windowCallText(c: WindowCall): string {
+  const args = c.fn === 'count' && c.args.length === 0 ? '*' : c.args.map(formatExpr).join(', ');
+  const f = c.frame;
+  const isDefault = f.mode === 'range' && f.start.kind === 'unboundedPreceding' && f.end.kind === 'currentRow';
+  const edge = (e: WindowCall['frame']['start']): string =>
+    e.offset !== null ? `${formatExpr(e.offset)} ${e.kind === 'preceding' ? 'PRECEDING' : 'FOLLOWING'}` : e.kind.replace(/[A-Z]/g, (m) => ` ${m}`).toUpperCase();
+  return `${c.fn}(${args})${isDefault ? '' : ` ${f.mode.toUpperCase()} BETWEEN ${edge(f.start)} AND ${edge(f.end)}`}`;
 }

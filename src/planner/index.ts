@@ -5,7 +5,7 @@ export type { Schema, SchemaView } from './schema.js';
 export { rowidColumn } from './schema.js';
 export type { BExpr, BSubquery, CompareOp, ArithOp } from './bound-expr.js';
 export { collectSlots, conjuncts, andAll, isRowIndependent, forEachChild } from './bound-expr.js';
-export type { Access, TrigramAccess, OrderedAccess, Bound, SortKey, AggCall, JoinKind, PlanNode, OutputColumn, PhysicalPlan } from './plan.js';
+export type { Access, TrigramAccess, OrderedAccess, Bound, SortKey, AggCall, JoinKind, PlanNode, OutputColumn, PhysicalPlan, WindowCall, WindowFn, WindowFrame, FrameEdge } from './plan.js';
 export { planSelect } from './plan-select.js';
 export type { PlanOptions } from './plan-select.js';
 export { explain } from './explain.js';

@@ -82,6 +82,33 @@ export interface SortKey {
   readonly nullsFirst: boolean;
 }
 
+/** Window functions: ranking, offsets, frame values, and the aggregates over a frame. */
+export type WindowFn =
+  | 'row_number' | 'rank' | 'dense_rank' | 'percent_rank' | 'cume_dist' | 'ntile'
+  | 'lag' | 'lead' | 'first_value' | 'last_value' | 'nth_value'
+  | 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** One end of a frame; `offset` (an INT64 constant or parameter) for n PRECEDING / FOLLOWING. */
+export interface FrameEdge {
+  readonly kind: 'unboundedPreceding' | 'preceding' | 'currentRow' | 'following' | 'unboundedFollowing';
+  readonly offset: BExpr | null;
+}
+
+/** ROWS counts rows; RANGE moves by peer groups (rows equal on the ORDER BY keys). */
+export interface WindowFrame {
+  readonly mode: 'rows' | 'range';
+  readonly start: FrameEdge;
+  readonly end: FrameEdge;
+}
+
+export interface WindowCall {
+  readonly fn: WindowFn;
+  /** Bound arguments; COUNT(*) has none. */
+  readonly args: readonly BExpr[];
+  readonly frame: WindowFrame;
+  readonly type: SqlType;
+}
+
 export interface AggCall {
   /** count, sum, avg, min, max (lowercase); `star` for count(*). */
   readonly name: string;
@@ -139,7 +166,15 @@ export type PlanNode =
   | { readonly kind: 'limit'; readonly input: PlanNode; readonly limit: BExpr | null; readonly offset: BExpr | null }
   | { readonly kind: 'setOp'; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: PlanNode; readonly right: PlanNode; readonly types: readonly SqlType[] }
   /** Appends ROW_NUMBER() per partition in `order` to each row (input order otherwise kept). */
-  | { readonly kind: 'window'; readonly input: PlanNode; readonly partition: readonly BExpr[]; readonly order: readonly SortKey[]; readonly partitionTypes: readonly SqlType[] };
+  | {
+      readonly kind: 'window';
+      readonly input: PlanNode;
+      readonly partition: readonly BExpr[];
+      readonly order: readonly SortKey[];
+      readonly partitionTypes: readonly SqlType[];
+      /** Appended to each row in this order. */
+      readonly calls: readonly WindowCall[];
+    };
 
 export interface OutputColumn {
   readonly name: string;

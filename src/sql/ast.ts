@@ -224,6 +224,20 @@ export interface FunctionCall {
 export interface WindowSpec {
   readonly partitionBy: readonly Expr[];
   readonly orderBy: readonly OrderItem[];
+  /** ROWS/RANGE BETWEEN …; null: the default (RANGE UNBOUNDED PRECEDING to CURRENT ROW). */
+  readonly frame?: WindowFrame | null;
+}
+
+/** One end of a window frame; `offset` is set for `n PRECEDING` / `n FOLLOWING`. */
+export interface FrameBound {
+  readonly kind: 'unboundedPreceding' | 'preceding' | 'currentRow' | 'following' | 'unboundedFollowing';
+  readonly offset: Expr | null;
+}
+
+export interface WindowFrame {
+  readonly mode: 'rows' | 'range';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
 }
 
 /** Keyword values written without parentheses: CURRENT_TIMESTAMP, CURRENT_DATE, … */

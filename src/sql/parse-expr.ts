@@ -4,11 +4,13 @@
 import type {
   CaseWhen,
   Expr,
+  FrameBound,
   FunctionCall,
   Ident,
   OrderItem,
   SelectStmt,
   SqlValueFunction,
+  WindowFrame,
   WindowSpec,
 } from './ast.js';
 import { DecentDBError } from '../util/index.js';
@@ -389,11 +391,45 @@ function parseWindowSpec(p: TokenStream): WindowSpec {
     p.expectWord('by');
     orderBy = parseOrderItems(p);
   }
-  if (p.isWord('rows') || p.isWord('range') || p.isWord('groups')) {
-    throw p.errorAt(p.peek(), 'window frames are not supported');
+  let frame: WindowFrame | null = null;
+  if (p.isWord('groups')) throw p.errorAt(p.peek(), 'GROUPS window frames are not supported');
+  const mode = p.acceptWord('rows') ? 'rows' : p.acceptWord('range') ? 'range' : null;
+  if (mode !== null) {
+    const t = p.peek();
+    let start: FrameBound;
+    let end: FrameBound = { kind: 'currentRow', offset: null };
+    if (p.acceptWord('between')) {
+      start = parseFrameBound(p);
+      p.expectWord('and');
+      end = parseFrameBound(p);
+    } else {
+      start = parseFrameBound(p);
+    }
+    if (p.isWord('exclude')) throw p.errorAt(p.peek(), 'EXCLUDE in window frames is not supported');
+    checkFrame(p, t, mode, start, end);
+    frame = { mode, start, end };
   }
   p.expectOp(')');
-  return { partitionBy, orderBy };
+  return frame === null ? { partitionBy, orderBy } : { partitionBy, orderBy, frame };
+}
+
+function parseFrameBound(p: TokenStream): FrameBound {
+  if (p.acceptWords('unbounded', 'preceding')) return { kind: 'unboundedPreceding', offset: null };
+  if (p.acceptWords('unbounded', 'following')) return { kind: 'unboundedFollowing', offset: null };
+  if (p.acceptWords('current', 'row')) return { kind: 'currentRow', offset: null };
+  const offset = parseExpr(p);
+  if (p.acceptWord('preceding')) return { kind: 'preceding', offset };
+  if (p.acceptWord('following')) return { kind: 'following', offset };
+  throw p.syntaxError();
+}
+
+/** Postgres's frame rules: the start may not come after the end, and RANGE offsets are not supported. */
+function checkFrame(p: TokenStream, t: Token, mode: 'rows' | 'range', start: FrameBound, end: FrameBound): void {
+  if (start.kind === 'unboundedFollowing') throw p.errorAt(t, 'frame start cannot be UNBOUNDED FOLLOWING');
+  if (end.kind === 'unboundedPreceding') throw p.errorAt(t, 'frame end cannot be UNBOUNDED PRECEDING');
+  if (start.kind === 'currentRow' && end.kind === 'preceding') throw p.errorAt(t, 'frame starting from current row cannot have preceding rows');
+  if (start.kind === 'following' && (end.kind === 'preceding' || end.kind === 'currentRow')) throw p.errorAt(t, 'frame starting from following row cannot have preceding rows');
+  if (mode === 'range' && (start.offset !== null || end.offset !== null)) throw p.errorAt(t, 'RANGE with offset PRECEDING/FOLLOWING is not supported');
 }
 
 function parseCase(p: TokenStream): Expr {

@@ -104,6 +104,14 @@ describe('query parser', () => {
     );
   });
 
+  it('parses and prints window frames', () => {
+    expect(printStatement(parse('SELECT sum(x) OVER (ORDER BY id ROWS 2 PRECEDING) FROM t'))).toBe('SELECT SUM("x") OVER (ORDER BY "id" ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM "t"');
+    expect(printStatement(parse('SELECT last_value(x) OVER (PARTITION BY g RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t'))).toBe('SELECT LAST_VALUE("x") OVER (PARTITION BY "g" RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM "t"');
+    expect(() => parse('SELECT sum(x) OVER (ROWS BETWEEN UNBOUNDED FOLLOWING AND CURRENT ROW) FROM t')).toThrow('frame start cannot be UNBOUNDED FOLLOWING');
+    expect(() => parse('SELECT sum(x) OVER (RANGE 2 PRECEDING) FROM t')).toThrow('RANGE with offset PRECEDING/FOLLOWING is not supported');
+    expect(() => parse('SELECT sum(x) OVER (GROUPS CURRENT ROW) FROM t')).toThrow('GROUPS window frames are not supported');
+  });
+
   it('parses and prints NATURAL joins', () => {
     expect(printStatement(parse('SELECT * FROM a NATURAL JOIN b'))).toBe('SELECT * FROM "a" NATURAL JOIN "b"');
     expect(printStatement(parse('SELECT * FROM a natural left outer join b NATURAL FULL JOIN c'))).toBe('SELECT * FROM "a" NATURAL LEFT JOIN "b" NATURAL FULL JOIN "c"');

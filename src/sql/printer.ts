@@ -20,6 +20,7 @@ import type {
   TableConstraint,
   TypeName,
   WindowSpec,
+  FrameBound,
 } from './ast.js';
 import { RESERVED_WORDS } from './keywords.js';
 
@@ -183,7 +184,22 @@ class Printer {
     const parts: string[] = [];
     if (w.partitionBy.length > 0) parts.push(`PARTITION BY ${w.partitionBy.map((x) => this.expr(x)).join(', ')}`);
     if (w.orderBy.length > 0) parts.push(`ORDER BY ${this.orderItems(w.orderBy)}`);
+    const f = w.frame;
+    if (f !== null && f !== undefined) parts.push(`${f.mode.toUpperCase()} BETWEEN ${this.frameBound(f.start)} AND ${this.frameBound(f.end)}`);
     return parts.join(' ');
+  }
+
+  frameBound(b: FrameBound): string {
+    switch (b.kind) {
+      case 'unboundedPreceding':
+        return 'UNBOUNDED PRECEDING';
+      case 'unboundedFollowing':
+        return 'UNBOUNDED FOLLOWING';
+      case 'currentRow':
+        return 'CURRENT ROW';
+      default:
+        return `${this.expr(b.offset!)} ${b.kind === 'preceding' ? 'PRECEDING' : 'FOLLOWING'}`; // offsets are set for these kinds
+    }
   }
 
   orderItems(items: readonly OrderItem[]): string {
