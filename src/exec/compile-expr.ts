@@ -11,6 +11,7 @@ import { DecentDBError, sqlError } from '../util/index.js';
 import { Decimal, Timestamp } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { BExpr, BSubquery } from '../planner/index.js';
+import type { WorkTable } from './recursive-union.js';
 import { compareValues, hashKey, promoteValue, sqlCompare } from '../types/index.js';
 import { applyArithmetic, concat, negate } from '../types/index.js';
 import { castValue, parseText } from '../types/index.js';
@@ -38,6 +39,8 @@ export interface Env {
   readonly paramSpecs: ParamSpec[];
   /** Moves on every run; closures caching per-run results reset when it changes. */
   epoch: number;
+  /** Work tables of the recursive queries built in this Env, by plan id (recursive-union.ts). */
+  readonly workTables: Map<number, WorkTable>;
 }
 
 export interface ParamSpec {

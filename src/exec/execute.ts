@@ -4,7 +4,7 @@
  * instantiated once and re-opened per run (correlated: per outer row). `executeReusing` keeps
  * idle trees per plan, so a prepared statement's next run only rebinds parameters and re-opens.
  */
-import { assertNever } from '../util/index.js';
+import { DecentDBError, assertNever } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { BSubquery, FrameEdge, OutputColumn, PhysicalPlan, PlanNode } from '../planner/index.js';
 import { bindParams, compileExpr, compilePredicate } from './compile-expr.js';
@@ -18,6 +18,7 @@ import { IncrementalSortOp } from './incremental-sort.js';
 import { ScanOp } from './scan-op.js';
 import { SortOp, TopNOp, makeComparator } from './sort-ops.js';
 import { WindowOp } from './window-op.js';
+import { RecursiveUnionOp, WorkTableScanOp, type WorkTable } from './recursive-union.js';
 
 /** Rows of one execution; iterate, or pull with next(). close() releases spill files early. */
 export interface RowIterator extends IterableIterator<Value[]> {
@@ -32,6 +33,7 @@ function nodeTypes(n: PlanNode): readonly SqlType[] | null {
       return n.exprs.map((e) => e.type);
     case 'distinct':
     case 'setOp':
+    case 'recursiveUnion':
       return n.types;
     case 'filter':
     case 'limit':
@@ -99,6 +101,16 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
       const calls = n.calls.map((call) => ({ call, args: call.args.map(c), start: edge(call.frame.start), end: edge(call.frame.end) }));
       return new WindowOp(sorted, n.partition.map(c), n.partitionTypes, orderCmp, calls);
     }
+    case 'recursiveUnion': {
+      const work: WorkTable = { rows: [] };
+      env.workTables.set(n.workTable, work);
+      return new RecursiveUnionOp(buildOperator(n.base, env), buildOperator(n.step, env), work, n.all, n.types);
+    }
+    case 'workTableScan': {
+      const work = env.workTables.get(n.workTable);
+      if (work === undefined) throw new DecentDBError('ERR_INTERNAL', `work table of "${n.name}" is built outside its recursive query`);
+      return new WorkTableScanOp(work);
+    }
     default:
       return assertNever(n);
   }
@@ -118,6 +130,7 @@ export function newEnv(ctx: ExecContext): Env {
     params: [],
     paramSpecs: [],
     epoch: 0,
+    workTables: new Map(),
     runSubquery: (s) => {
       let op = subOps.get(s);
       if (op === undefined) {

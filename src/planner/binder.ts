@@ -13,7 +13,7 @@ import type { BExpr } from './bound-expr.js';
 import { AGG_SLOT, UNKNOWN, WINDOW_SLOT, bindExpr, coerce, exprKey, hasAggregate } from './binder-expr.js';
 import type { AggState, ExprEnv, WindowState } from './binder-expr.js';
 import { Scope } from './scope.js';
-import type { BindContext, BlockRefs, RelColumn } from './scope.js';
+import type { BindContext, BlockRefs, CteBinding, RelColumn, WorkTableBinding } from './scope.js';
 import type { OutputColumn, PlanNode, SortKey, WindowCall } from './plan.js';
 import { bindUsing, naturalUsing, starColumns } from './join-using.js';
 import { orderedBlock } from './order-by-index.js';
@@ -33,7 +33,7 @@ export function bindQuery(stmt: SelectStmt, ctx: BindContext, parent: Scope | nu
   try {
     for (const cte of stmt.with) {
       const name = cte.name.name.toLowerCase();
-      ctx.ctes[ctx.ctes.length - 1]!.push({ name, query: cte.query, columns: cte.columns.map((c) => c.name) });
+      ctx.ctes[ctx.ctes.length - 1]!.push({ name, query: cte.query, columns: cte.columns.map((c) => c.name), recursive: stmt.recursive === true });
     }
     if (stmt.body.kind === 'selectCore') return bindCore(stmt.body, stmt, ctx, parent, level, refs);
     const body = bindBody(stmt.body, ctx, parent, level, refs);
@@ -145,10 +145,17 @@ function bindFrom(item: FromItem, scope: Scope, ctx: BindContext): FromTree {
       const name = item.name.name.toLowerCase();
       const alias = (item.alias ?? item.name).name.toLowerCase();
       const cte = ctx.findCte(name);
+      if (cte?.self !== undefined) {
+        if (typeof cte.self === 'string') throw ctx.error(cte.self, item);
+        cte.self.refs++;
+        if (cte.self.refs > 1) throw ctx.error(`recursive reference to query "${name}" must not appear more than once`, item);
+        const rel = scope.addRel(alias, cte.self.columns, item, ctx);
+        return { kind: 'leaf', rel, source: { kind: 'derived', root: { kind: 'workTableScan', name, workTable: cte.self.id }, columns: cte.self.columns } };
+      }
       if (cte !== undefined && !ctx.expanding.includes(`cte:${name}`)) {
         ctx.expanding.push(`cte:${name}`);
         try {
-          return derived(cte.query, alias, cte.columns, scope, ctx, item);
+          return cte.recursive ? recursiveCte(cte, alias, scope, ctx, item) : derived(cte.query, alias, cte.columns, scope, ctx, item);
         } finally {
           ctx.expanding.pop();
         }
@@ -196,6 +203,58 @@ function bindFrom(item: FromItem, scope: Scope, ctx: BindContext): FromTree {
       return { kind: 'join', join: item.type, left, right, on: null };
     }
   }
+}
+
+/**
+ * A CTE of WITH RECURSIVE. `base UNION [ALL] step` where `step` names the CTE once: a
+ * recursiveUnion over the work table; a CTE that never names itself is an ordinary derived
+ * table. Postgres's rules: the base term must not name the CTE, the column types come from the
+ * base term and the step term must produce the same ones, no ORDER BY/LIMIT around the union.
+ */
+function recursiveCte(cte: CteBinding, alias: string, scope: Scope, ctx: BindContext, node: object): FromTree {
+  const q = cte.query;
+  const body = q.body;
+  const name = cte.name;
+  if (body.kind !== 'setOp' || body.op !== 'union' || q.with.length > 0) {
+    cte.self = `recursive query "${name}" does not have the form non-recursive-term UNION [ALL] recursive-term`;
+    try {
+      return derived(q, alias, cte.columns, scope, ctx, node);
+    } finally {
+      cte.self = undefined;
+    }
+  }
+  const refs: BlockRefs = { outer: new Map() };
+  let base: BoundQuery;
+  cte.self = `recursive reference to query "${name}" must not appear within its non-recursive term`;
+  try {
+    base = bindBody(body.left, ctx, scope.parent, scope.level, refs);
+  } finally {
+    cte.self = undefined;
+  }
+  if (cte.columns.length > base.columns.length) throw ctx.error(`WITH query "${name}" has ${base.columns.length} columns available but ${cte.columns.length} columns specified`, node);
+  const columns: RelColumn[] = base.columns.map((c, i) => ({ name: cte.columns[i] ?? c.name, type: c.type === UNKNOWN ? { base: 'TEXT' } : c.type }));
+  const work: WorkTableBinding = { id: ctx.nextWorkTable++, columns, refs: 0 };
+  let step: BoundQuery;
+  cte.self = work;
+  try {
+    step = bindBody(body.right, ctx, scope.parent, scope.level, refs);
+  } finally {
+    cte.self = undefined;
+  }
+  if (work.refs === 0) return derived(q, alias, cte.columns, scope, ctx, node);
+  if (q.orderBy.length > 0 || q.limit !== null || q.offset !== null) throw ctx.error('ORDER BY/LIMIT/OFFSET in a recursive query is not implemented', node);
+  if (step.columns.length !== columns.length) throw ctx.error('each UNION query must have the same number of columns', body);
+  step.columns.forEach((c, i) => {
+    const want = columns[i]!.type;
+    const got = c.type === UNKNOWN ? { base: 'TEXT' as const } : c.type;
+    if (got.base !== want.base) {
+      throw ctx.error(`recursive query "${name}" column ${i + 1} has type ${pgTypeName(want)} in non-recursive term but type ${pgTypeName(got)} overall`, body);
+    }
+  });
+  mergeRefs(scope.refs, refs, scope.level);
+  const root: PlanNode = { kind: 'recursiveUnion', name, base: base.root, step: step.root, workTable: work.id, all: body.all, types: columns.map((c) => c.type) };
+  const rel = scope.addRel(alias, columns, node, ctx);
+  return { kind: 'leaf', rel, source: { kind: 'derived', root, columns } };
 }
 
 function derived(query: SelectStmt, alias: string, names: readonly string[], scope: Scope, ctx: BindContext, node: object): FromTree {

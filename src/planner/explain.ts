@@ -77,6 +77,10 @@ function describe(n: PlanNode, opts: ExplainOptions): { head: string[]; exprs: (
     }
     case 'values':
       return { head: [n.rows.length === 1 && n.rows[0]!.length === 0 ? 'Result' : `Values (${n.rows.length} rows)`], exprs: n.rows.flat(), children: [] };
+    case 'recursiveUnion':
+      return { head: [`RecursiveUnion${n.all ? ' All' : ''} ${n.name}`], exprs: [], children: [n.base, n.step] };
+    case 'workTableScan':
+      return { head: [`WorkTableScan ${n.name}`], exprs: [], children: [] };
     case 'subqueryScan':
       return { head: [`SubqueryScan ${n.alias}`, ...(n.filter ? [`  Filter: ${formatExpr(n.filter)}`] : [])], exprs: [n.filter], children: [n.input] };
     case 'filter':

@@ -136,6 +136,10 @@ export type PlanNode =
     }
   | { readonly kind: 'values'; readonly rows: readonly (readonly BExpr[])[]; readonly width: number; readonly offset: number }
   | { readonly kind: 'subqueryScan'; readonly input: PlanNode; readonly alias: string; readonly offset: number; readonly width: number; readonly filter: BExpr | null }
+  /** WITH RECURSIVE: `base`, then `step` over the rows of the previous round (its workTableScan) until a round adds none. */
+  | { readonly kind: 'recursiveUnion'; readonly name: string; readonly base: PlanNode; readonly step: PlanNode; readonly workTable: number; readonly all: boolean; readonly types: readonly SqlType[] }
+  /** The rows the previous round of recursiveUnion `workTable` produced. */
+  | { readonly kind: 'workTableScan'; readonly name: string; readonly workTable: number }
   | { readonly kind: 'filter'; readonly input: PlanNode; readonly predicate: BExpr }
   | { readonly kind: 'project'; readonly input: PlanNode; readonly exprs: readonly BExpr[] }
   | { readonly kind: 'nestedLoopJoin'; readonly join: JoinKind; readonly left: PlanNode; readonly right: PlanNode; readonly cond: BExpr | null; readonly rightSlots: readonly number[] }

@@ -93,6 +93,21 @@ export interface CteBinding {
   readonly name: string;
   readonly query: SelectStmt;
   readonly columns: readonly string[];
+  /** Declared in WITH RECURSIVE (it may refer to itself). */
+  readonly recursive: boolean;
+  /**
+   * While a recursive CTE's own terms are bound: what a reference to it means — the previous
+   * round's rows (the step term), or an error message (the base term, or a query that is not
+   * `base UNION [ALL] step`).
+   */
+  self?: WorkTableBinding | string;
+}
+
+/** The work table of a recursive CTE while its step term is bound. */
+export interface WorkTableBinding {
+  readonly id: number;
+  readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
+  refs: number;
 }
 
 /** State of one bind: parameters, the CTEs in scope, the SQL text for error positions. */
@@ -102,6 +117,8 @@ export class BindContext {
   planningStates = 0;
   /** Guards view/CTE expansion against self-reference. */
   readonly expanding: string[] = [];
+  /** Work table ids of recursive CTEs (plan.ts recursiveUnion), unique per bind. */
+  nextWorkTable = 1;
 
   constructor(
     readonly schema: Schema,

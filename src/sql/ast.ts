@@ -262,6 +262,8 @@ export interface DefaultExpr {
 export interface SelectStmt {
   readonly kind: 'select';
   readonly with: readonly CommonTableExpr[];
+  /** WITH RECURSIVE: a CTE may then refer to itself (`base UNION [ALL] step`). */
+  readonly recursive?: boolean;
   readonly body: QueryBody;
   readonly orderBy: readonly OrderItem[];
   /** IntegerLiteral, Param, or null for none / LIMIT ALL. Other expressions are rejected. */

@@ -127,7 +127,6 @@ describe('query parser', () => {
     ['SELECT a FROM t LIMIT a', 'LIMIT must be an integer literal or a parameter'],
     ['SELECT a FROM t LIMIT 1 + 1', 'LIMIT must be an integer literal or a parameter'],
     ['SELECT a FROM t OFFSET -1', 'OFFSET must not be negative'],
-    ['WITH RECURSIVE x AS (SELECT 1) SELECT 1', 'WITH RECURSIVE is not supported'],
     ['SELECT * FROM a NATURAL CROSS JOIN b', 'NATURAL CROSS JOIN is not valid'],
     ['SELECT * FROM a NATURAL JOIN b ON a.x = b.x', 'a NATURAL join cannot have an ON or USING clause'],
     ['SELECT * FROM a NATURAL b', 'expected JOIN after NATURAL'],

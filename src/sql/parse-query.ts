@@ -1,6 +1,6 @@
 // Queries: WITH, SELECT cores, VALUES, set operations (INTERSECT binds tighter than UNION and
 // EXCEPT, as in Postgres), FROM items and joins, ORDER BY / LIMIT / OFFSET on the whole
-// compound. Expressions are parse-expr.ts's job. Rejects WITH RECURSIVE, FETCH.
+// compound. Expressions are parse-expr.ts's job. Rejects FETCH.
 import type {
   CommonTableExpr,
   Expr,
@@ -32,8 +32,9 @@ export interface QueryOptions {
  */
 export function parseSelectStmt(p: TokenStream, options: QueryOptions = {}): SelectStmt {
   let withList: CommonTableExpr[] = [];
+  let recursive = false;
   if (p.acceptWord('with')) {
-    if (p.isWord('recursive')) throw p.errorAt(p.peek(), 'WITH RECURSIVE is not supported');
+    recursive = p.acceptWord('recursive');
     withList = parseWithList(p);
     if (p.isWord('insert') || p.isWord('update') || p.isWord('delete')) {
       throw p.errorAt(p.peek(), `WITH before ${p.peek().value.toUpperCase()} is not supported`);
@@ -66,7 +67,7 @@ export function parseSelectStmt(p: TokenStream, options: QueryOptions = {}): Sel
   if (withList.length === 0 && orderBy.length === 0 && limit === null && offset === null && body.kind === 'select') {
     return body;
   }
-  return { kind: 'select', with: withList, body, orderBy, limit, offset };
+  return recursive ? { kind: 'select', with: withList, recursive, body, orderBy, limit, offset } : { kind: 'select', with: withList, body, orderBy, limit, offset };
 }
 
 /** LIMIT/OFFSET take an integer literal or a `$n` parameter only (native ADR-0048). */

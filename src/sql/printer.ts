@@ -216,7 +216,7 @@ class Printer {
   select(s: SelectStmt): string {
     let out = '';
     if (s.with.length > 0) {
-      out += 'WITH ';
+      out += s.recursive === true ? 'WITH RECURSIVE ' : 'WITH ';
       out += s.with
         .map((c) => `${this.ident(c.name)}${c.columns.length > 0 ? ` (${this.idents(c.columns)})` : ''} AS (${this.select(c.query)})`)
         .join(', ');
