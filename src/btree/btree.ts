@@ -8,11 +8,15 @@
 //  2. Child i of an internal page holds keys in [key[i-1], key[i]] (duplicates equal to a
 //     separator may sit left of it); the right child holds keys >= the last key.
 //  3. All leaves are at the same depth; the leaf chain links them left to right, last next = 0.
-import { bytesEqual, constraintError, corrupt, putVarint, varintSize } from '../util/index.js';
+import { bytesEqual, constraintError, corrupt, putVarint, readU32, varintSize } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import type { PageStore } from '../pager/index.js';
 import { compareKeys, keyDelta, normalizeKey } from './key.js';
-import { FLAG_DELTA_KEYS, adoptLeafView, appendLeafCell, lastPageBuffer, maxInlineValue, pageLimit, readPage } from './page-view.js';
+import {
+  FLAG_DELTA_KEYS, LINK, PAGE_LEAF, PAGE_TYPE, adoptLeafView, appendLeafCell, cachedView, maxInlineValue, pageLimit, readImage,
+  readPage, viewOf,
+} from './page-view.js';
+import { LEAF_ABSENT, LEAF_FOUND, LEAF_NEEDS_VIEW, LEAF_PAST, leafHit, searchLeaf } from './leaf-search.js';
 import type { PageView } from './page-view.js';
 import {
   chooseLeafSplit,
@@ -57,6 +61,13 @@ let payload = new Uint8Array(600);
 const pathPages: number[] = [];
 const pathIdx: number[] = [];
 
+/** The value of the cell searchLeaf just found in `leaf`: a view of inline bytes, or a copy. */
+function leafHitValue(store: PageStore, leaf: Uint8Array): Uint8Array {
+  const ctl = leafHit.control;
+  if (ctl % 2 === 1) return readOverflowChain(store, (ctl - 1) / 2);
+  return leaf.subarray(leafHit.valueOffset, leafHit.valueOffset + ctl / 2);
+}
+
 /**
  * A B+Tree over a PageStore. The root page id changes after a root split: read `root` after
  * writes and persist it (catalog record or header).
@@ -67,7 +78,8 @@ const pathIdx: number[] = [];
 export class BTree {
   readonly store: PageStore;
   private rootPage: number;
-  private readonly epoch: StoreEpoch;
+  /** The store's modification counter, looked up on first need (a read-only get needs none). */
+  private epochRef: StoreEpoch | null = null;
   /** Entries of pathPages/pathIdx valid after this tree's last descendForInsert. */
   private pathDepth = 0;
   /** Cursor for get/has/update/delete, made on first use (many trees only insert or scan). */
@@ -78,7 +90,10 @@ export class BTree {
   constructor(store: PageStore, root: number) {
     this.store = store;
     this.rootPage = root;
-    this.epoch = storeEpoch(store);
+  }
+
+  private get epoch(): StoreEpoch {
+    return this.epochRef ?? (this.epochRef = storeEpoch(this.store));
   }
 
   private get finder(): LeafCursor {
@@ -113,13 +128,29 @@ export class BTree {
     const store = this.store;
     const limit = pageLimit(store);
     let pageNo = this.rootPage;
-    let v = readPage(store, pageNo, limit);
-    for (let depth = 0; !v.isLeaf; depth++) {
+    let buf = readImage(store, pageNo, limit);
+    let v: PageView;
+    for (let depth = 0; ; depth++) {
+      if (buf[PAGE_TYPE] === PAGE_LEAF) {
+        const cached = cachedView(pageNo, buf);
+        if (cached !== undefined) {
+          v = cached;
+          break;
+        }
+        // A leaf without a decoded view (typically just read from the file): one walk to the
+        // key costs a fraction of decoding the whole page, which only pays off after dozens of
+        // gets on the same image (cursors, which step through leaves, do decode and cache it).
+        const found = typeof key === 'number' ? searchLeaf(buf, pageNo, limit, key) : LEAF_NEEDS_VIEW;
+        if (found === LEAF_FOUND) return leafHitValue(store, buf);
+        if (found === LEAF_ABSENT) return undefined;
+        if (found === LEAF_PAST) return this.getFromLaterLeaf(key, readU32(buf, LINK));
+      }
+      v = viewOf(pageNo, buf, limit);
+      if (v.isLeaf) break;
       if (depth >= MAX_DEPTH) throw corrupt(pageNo, 'B+Tree deeper than any valid tree (cycle?)');
       pageNo = v.child(v.lowerBound(key));
-      v = readPage(store, pageNo, limit);
+      buf = readImage(store, pageNo, limit);
     }
-    const buf = lastPageBuffer();
     const i = v.lowerBound(key);
     if (i < v.count) {
       if (compareKeys(v.keys[i]!, key) !== 0) return undefined;
@@ -127,7 +158,25 @@ export class BTree {
       const off = v.valueOffset(i);
       return buf.subarray(off, off + v.valueLength(i));
     }
-    // The first key >= `key` lies in a later leaf (or none does): the cursor follows the chain.
+    return this.getFromLaterLeaf(key, v.link);
+  }
+
+  /**
+   * `get` when the first key >= `key` lies in a later leaf (or none does). Usually `key` is the
+   * first key of the next leaf (the separator above both): one hop along the chain finds it;
+   * otherwise (empty leaves on the way, a decoded next leaf) the cursor follows the chain.
+   */
+  private getFromLaterLeaf(key: U64, next: number): Uint8Array | undefined {
+    if (typeof key === 'number' && next !== 0) {
+      const store = this.store;
+      const limit = pageLimit(store);
+      const buf = readImage(store, next, limit);
+      if (buf[PAGE_TYPE] === PAGE_LEAF && cachedView(next, buf) === undefined) {
+        const found = searchLeaf(buf, next, limit, key);
+        if (found === LEAF_FOUND) return leafHitValue(store, buf);
+        if (found === LEAF_ABSENT) return undefined;
+      }
+    }
     const c = this.finder;
     if (!c.seek(key) || compareKeys(c.key, key) !== 0) return undefined;
     return c.value();

@@ -308,6 +308,17 @@ export function viewOf(pageNo: number, buf: Uint8Array, limit: number): PageView
   return v;
 }
 
+/** The cached view of `buf` (page `pageNo`) when there is a valid one; never decodes. @internal */
+export function cachedView(pageNo: number, buf: Uint8Array): PageView | undefined {
+  if (!cacheEnabled) return undefined;
+  const v = cache.get(buf);
+  if (v !== undefined && v.pageNo === pageNo && v.h0 === readU32(buf, 0) && v.h1 === readU32(buf, LINK)) {
+    pageViewStats.hits++;
+    return v;
+  }
+  return undefined;
+}
+
 /**
  * Caches `v` as the view of `buf`, a writable image a writer has just edited in place and whose
  * cell index it kept exact (leaf-splice.ts). No-op while the cache is off. @internal
@@ -392,6 +403,12 @@ export function appendLeafCell(page: Uint8Array, pageNo: number, v: PageView, ow
 }
 
 let lastBuf: Uint8Array = new Uint8Array(0);
+
+/** Reads the image of page `pageNo` of `store` (id checked against `limit`), without decoding. */
+export function readImage(store: PageStore, pageNo: number, limit: number): Uint8Array {
+  if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > limit) throw corrupt(pageNo, 'B+Tree page id out of range');
+  return store.read(pageNo);
+}
 
 /** Reads and decodes page `pageNo` of `store`. */
 export function readPage(store: PageStore, pageNo: number, limit: number): PageView {

@@ -16,7 +16,7 @@ import { fromJs, toJs, type JsValue } from './js-values.js';
 import { explainStatement, openQuery, viewColumns, type QueryCursor } from './query.js';
 import { exprName } from './dml-rows.js';
 import { compileRowExpr } from './row-expressions.js';
-import { selectByRowid } from './select-by-rowid.js';
+import { type RowidLookup, rowidLookup, selectByRowid } from './select-by-rowid.js';
 
 export type RowMode = 'object' | 'array';
 export type Row = Record<string, JsValue> | JsValue[];
@@ -66,7 +66,13 @@ interface Execution {
 
 const EMPTY: Execution = { columns: [], cursor: null, changes: 0, lastInsertRowid: 0 };
 
+/** `getByRowid`'s answer when the statement needs the general path. */
+const NOT_SERVED = Symbol('not served');
+
 export class Statement {
+  /** The last rowid lookup this SELECT got (select-by-rowid.ts), reused while its schema holds. */
+  private lookup: RowidLookup | null = null;
+
   constructor(
     private readonly ctx: EngineContext,
     readonly ast: ast.Statement,
@@ -96,6 +102,11 @@ export class Statement {
   }
 
   get(params: readonly unknown[] = [], rowMode: RowMode = 'object'): Row | undefined {
+    const s = this.ast;
+    if (s.kind === 'select') {
+      const row = this.getByRowid(s, params, rowMode);
+      if (row !== NOT_SERVED) return row;
+    }
     const ex = this.execute(params);
     if (ex.cursor === null) return undefined;
     try {
@@ -109,6 +120,11 @@ export class Statement {
   }
 
   all(params: readonly unknown[] = [], rowMode: RowMode = 'object'): Row[] {
+    const s = this.ast;
+    if (s.kind === 'select') {
+      const row = this.getByRowid(s, params, rowMode);
+      if (row !== NOT_SERVED) return row === undefined ? [] : [row];
+    }
     const ex = this.execute(params);
     const out: Row[] = [];
     if (ex.cursor === null) return out;
@@ -227,6 +243,39 @@ export class Statement {
       }
     }
     return out;
+  }
+
+  /**
+   * `get` of a SELECT served by rowid (select-by-rowid.ts) straight from the JS parameters to
+   * the JS row, without an Execution, cursor or Value arrays; NOT_SERVED for the general path.
+   * Parameters are checked first, as `execute` does, so errors come in the same order.
+   */
+  private getByRowid(s: ast.SelectStmt, params: readonly unknown[], rowMode: RowMode): Row | undefined | typeof NOT_SERVED {
+    let lookup: RowidLookup | null;
+    let found: (Value | undefined)[] | null;
+    try {
+      for (let i = 0; i < params.length; i++) fromJs(params[i], i + 1);
+      lookup = rowidLookup(this.ctx, s, this.positionText, this.lookup);
+      if (lookup === null) return NOT_SERVED;
+      this.lookup = lookup;
+      const rowid = lookup.rowidOf(params);
+      if (rowid === undefined) return NOT_SERVED;
+      found = lookup.read(this.ctx, rowid);
+    } catch (e) {
+      throw toDecentDBError(e);
+    }
+    if (found === null) return undefined;
+    const columns = lookup.columns;
+    // Fields past the record's end read as NULL, as the scan decodes them.
+    if (rowMode === 'array') {
+      const out = new Array<JsValue>(found.length);
+      for (let i = 0; i < found.length; i++) out[i] = toJs(found[i] ?? null, columns[i]!.type);
+      return out;
+    }
+    const names = lookup.names;
+    const obj: Record<string, JsValue> = {};
+    for (let i = 0; i < found.length; i++) obj[names[i]!] = toJs(found[i] ?? null, columns[i]!.type);
+    return obj;
   }
 
   /** Runs the statement; `describeOnly` plans a SELECT without reading rows. */

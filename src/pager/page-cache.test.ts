@@ -59,4 +59,25 @@ describe('PageCache', () => {
     expect(c.get(7, 0)).toBeUndefined();
     expect(c.get(7, 5)).toBe(v5);
   });
+
+  it('rekey files an image under another version, replacing what was there', () => {
+    const c = new PageCache(16 * PAGE, PAGE);
+    const old = new Uint8Array(PAGE).fill(1);
+    const v9 = new Uint8Array(PAGE).fill(2);
+    c.put(7, 0, old);
+    c.put(7, 9, v9);
+    c.put(8, 9, new Uint8Array(PAGE));
+    c.rekey(7, 9, 0);
+    expect(c.get(7, 0)).toBe(v9);
+    expect(c.get(7, 9)).toBeUndefined();
+    expect(c.size).toBe(2);
+    c.rekey(7, 5, 0); // no image of version 5: the stale one under 0 still goes
+    expect(c.get(7, 0)).toBeUndefined();
+    c.rekey(8, 9, 9);
+    expect(c.get(8, 9)).toBeDefined();
+    expect(c.size).toBe(1);
+    // The re-keyed entry is still evictable and countable as before.
+    for (let i = 100; i < 140; i++) access(c, i);
+    expect(c.size).toBe(16);
+  });
 });

@@ -22,7 +22,8 @@ class Entry {
   protectedList = false;
   constructor(
     readonly pageNo: number,
-    readonly lsn: number,
+    /** Version key; `rekey` moves a checkpointed image to the main-file key 0. */
+    public lsn: number,
     readonly data: Uint8Array,
     readonly loadTick: number,
   ) {}
@@ -121,6 +122,21 @@ export class PageCache {
     let e = this.byPage.get(pageNo) ?? null;
     while (e !== null && e.lsn !== lsn) e = e.sibling;
     if (e !== null) this.unlink(e);
+  }
+
+  /**
+   * Files the cached image of (`pageNo`, `fromLsn`) under `toLsn` instead, keeping its place in
+   * the replacement lists; any image already under `toLsn` is dropped (also when `fromLsn` has
+   * no cached image: it is stale either way). A checkpoint uses it for
+   * the version it copied into the main file: the image is then the page's main-file version
+   * (key 0), so the pages a commit just wrote stay cached across the checkpoint.
+   */
+  rekey(pageNo: number, fromLsn: number, toLsn: number): void {
+    if (fromLsn === toLsn) return;
+    this.invalidate(pageNo, toLsn);
+    let e = this.byPage.get(pageNo) ?? null;
+    while (e !== null && e.lsn !== fromLsn) e = e.sibling;
+    if (e !== null) e.lsn = toLsn;
   }
 
   clear(): void {

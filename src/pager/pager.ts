@@ -10,7 +10,8 @@
  *   any ──close──▶ CLOSED
  * Invariants:
  *  1. Committed images are immutable; the cache holds them keyed by (page, version LSN), the
- *     main-file version keyed 0. A checkpoint that rewrites page P drops (P, 0).
+ *     main-file version keyed 0. A checkpoint that copies version V of page P re-keys the
+ *     cached (P, V) to (P, 0), replacing any old (P, 0); page 1 (header rewritten) is dropped.
  *  2. A checkpoint copies only versions with lsn ≤ min(live reader snapshots, last commit),
  *     after syncing the WAL; it truncates the WAL only when no reader is older than the last
  *     commit, else prunes the copied entries.
@@ -55,6 +56,8 @@ export class Pager {
   private committed: DbHeader;
   private readonly readers = new Set<ReadTransaction>();
   private writer: WriteTransaction | null = null;
+  /** The reader momentaryRead hands out while no commit has happened since. */
+  private momentary: ReadTransaction | null = null;
   private failure: DecentDBError | null = null;
   private closed = false;
   private commitsSinceSync = 0;
@@ -175,6 +178,19 @@ export class Pager {
     const r = new ReadTransaction(this, this.log.lastCommitLsn, this.committed, this.options.clock(), this.log.appendedBytes);
     this.readers.add(r);
     return r;
+  }
+
+  /**
+   * A snapshot of the last commit for ONE synchronous operation (a point lookup), reused across
+   * calls until the next commit: not registered as a reader and never ended, so it costs
+   * nothing per call. Sound only because nothing can commit or checkpoint before the caller
+   * returns; a caller that keeps pages or a cursor past its own call must use beginRead.
+   */
+  momentaryRead(): ReadTransaction {
+    this.check();
+    const m = this.momentary;
+    if (m !== null && m.snapshotLsn === this.log.lastCommitLsn && m.header === this.committed) return m;
+    return (this.momentary = new ReadTransaction(this, this.log.lastCommitLsn, this.committed, 0, this.log.appendedBytes));
   }
 
   /** Starts the single write transaction; a second one while it is active is ERR_TRANSACTION. */
@@ -389,7 +405,9 @@ export class Pager {
       if (pageNo === 1) continue;
       log.readPayload(pageNo, version.offset, buf);
       this.main.write(buf, (pageNo - 1) * this.pageSize);
-      this.cache.invalidate(pageNo, 0);
+      // The copied version is now the main file's: its cached image stays valid under key 0
+      // (no reader can still look it up by its LSN once the log forgets it).
+      this.cache.rekey(pageNo, version.lsn, 0);
       copied++;
     }
     const wantSize = this.committed.pageCount * this.pageSize;
