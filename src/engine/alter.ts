@@ -5,7 +5,7 @@
  */
 import { DecentDBError } from '../util/index.js';
 import { BTree } from '../btree/index.js';
-import { decodeRecord, encodeRecord, keyToRowid, type Value } from '../record/index.js';
+import { decodeRecord, encodeRecord, type Value } from '../record/index.js';
 import { parse, parseExpression, printExpr } from '../sql/index.js';
 import type * as ast from '../sql/index.js';
 import type { ColumnDef, TableDef } from '../catalog/index.js';
@@ -65,9 +65,10 @@ export function alterView(scope: WriteScope, stmt: ast.AlterViewStmt): void {
 function rewriteRows(scope: WriteScope, table: TableInfo, def: TableDef, change: (row: Value[]) => Value[]): void {
   const tree = new BTree(scope.txn, table.def.rootPage);
   const overflow = scope.rows.overflow;
-  const rows: { key: ReturnType<typeof keyToRowid>; row: Value[] }[] = [];
   const cursor = tree.cursor();
-  for (let ok = cursor.first(); ok; ok = cursor.next()) rows.push({ key: keyToRowid(cursor.key), row: decodeRecord(cursor.value(), overflow) });
+  // The btree key itself (not the signed rowid it encodes: negative rowids are keys >= 2^63).
+  const rows: { key: typeof cursor.key; row: Value[] }[] = [];
+  for (let ok = cursor.first(); ok; ok = cursor.next()) rows.push({ key: cursor.key, row: decodeRecord(cursor.value(), overflow) });
   const types = def.columns.map((c) => c.type);
   for (const { key, row } of rows) {
     const next = change(row);
@@ -77,7 +78,7 @@ function rewriteRows(scope: WriteScope, table: TableInfo, def: TableDef, change:
         throw new DecentDBError('ERR_CONSTRAINT', `column "${c.name}" of relation "${def.name}" contains null values`, { table: def.name, column: c.name });
       }
     }
-    tree.update(key as number, encodeRecord(next, types, overflow));
+    tree.update(key, encodeRecord(next, types, overflow));
   }
 }
 

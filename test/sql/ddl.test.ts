@@ -178,6 +178,13 @@ describe('foreign keys', () => {
 });
 
 describe('ALTER TABLE', () => {
+  it('ADD COLUMN rewrites rows under negative and large rowids', () => {
+    const db = memoryDb("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t VALUES (-5, 'neg'), (0, 'zero'), (9007199254740993, 'big'), (-9223372036854775808, 'min')");
+    db.exec('ALTER TABLE t ADD COLUMN n INT DEFAULT 7');
+    expect(rows(db, 'SELECT a, n FROM t ORDER BY id')).toEqual([['min', 7], ['neg', 7], ['zero', 7], ['big', 7]]);
+    expect(rows(db, 'SELECT a FROM t WHERE id = -5')).toEqual([['neg']]);
+  });
+
   it('ADD COLUMN fills existing rows with the default and enforces its constraints', () => {
     const db = memoryDb("CREATE TABLE t (id INT PRIMARY KEY, a TEXT); INSERT INTO t VALUES (1, 'x'), (2, 'y')");
     db.exec('ALTER TABLE t ADD COLUMN n INT DEFAULT 7');
