@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
-import { sortedRows } from '../diff/result-compare.js';
+import { samePg } from './pg-compare.js';
 import type { Database } from '../../src/index.js';
 import { memoryDb } from './sql-helpers.js';
 
@@ -33,23 +33,7 @@ afterAll(async () => {
   await pg.close();
 });
 
-async function same(sql: string): Promise<void> {
-  let want: { names: string[]; rows: string[] } | string;
-  try {
-    const r = await pg.query<unknown[]>(sql, [], { rowMode: 'array' });
-    want = { names: r.fields.map((f) => f.name), rows: sortedRows(r.rows) };
-  } catch {
-    want = 'error';
-  }
-  let got: { names: string[]; rows: string[] } | string;
-  try {
-    const stmt = db.prepare(sql);
-    got = { names: stmt.columns().map((c) => c.name), rows: sortedRows(stmt.all([], 'array') as unknown[][]) };
-  } catch {
-    got = 'error';
-  }
-  expect(got, sql).toEqual(want);
-}
+const same = (sql: string): Promise<void> => samePg(pg, [db], sql);
 
 describe('JOIN … USING merges columns as Postgres does', () => {
   const kinds = ['JOIN', 'LEFT JOIN', 'RIGHT JOIN', 'FULL JOIN'];

@@ -9,22 +9,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgHarness } from '../diff/pg-harness.js';
-import { MemoryVfs } from '../../src/index.js';
 import type { Database } from '../../src/index.js';
-import type { OpenFlags, VfsFile } from '../../src/vfs/index.js';
 import { memoryDb, rows } from './sql-helpers.js';
+import { TrackingVfs } from './pg-compare.js';
 
 const N = 600;
 const WORDS = ['', 'a', 'A', 'ab', 'Zebra', 'zebra', 'é', '日本語', '😀', 'the song', 'The Song'];
 
-/** Records the spill files a database creates, to check they were all removed. */
-class TrackingVfs extends MemoryVfs {
-  readonly created = new Set<string>();
-  override open(path: string, flags: OpenFlags): VfsFile {
-    if (path.includes('-tmp') && flags.mode === 'create') this.created.add(path);
-    return super.open(path, flags);
-  }
-}
 
 function dataRows(): string[] {
   let seed = 4242;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
-import { sortedRows } from '../diff/result-compare.js';
+import { samePg } from './pg-compare.js';
 import type { Database } from '../../src/index.js';
 import { memoryDb, rows } from './sql-helpers.js';
 
@@ -29,25 +29,7 @@ afterAll(async () => {
   await pg.close();
 });
 
-/** Same rows (as a multiset, or in order with `ordered`) and column names as PGlite, or both fail. */
-async function same(sql: string, ordered = false): Promise<void> {
-  let want: { names: string[]; rows: string[] } | 'error';
-  try {
-    const r = await pg.query<unknown[]>(sql, [], { rowMode: 'array' });
-    want = { names: r.fields.map((f) => f.name), rows: ordered ? r.rows.map((x) => JSON.stringify(sortedRows([x]))) : sortedRows(r.rows) };
-  } catch {
-    want = 'error';
-  }
-  let got: { names: string[]; rows: string[] } | 'error';
-  try {
-    const stmt = db.prepare(sql);
-    const all = stmt.all([], 'array') as unknown[][];
-    got = { names: stmt.columns().map((c) => c.name), rows: ordered ? all.map((x) => JSON.stringify(sortedRows([x]))) : sortedRows(all) };
-  } catch {
-    got = 'error';
-  }
-  expect(got, sql).toEqual(want);
-}
+const same = (sql: string, ordered = false): Promise<void> => samePg(pg, [db], sql, { ordered });
 
 describe('WITH RECURSIVE', () => {
   it('counts, walks trees and follows graphs as Postgres does', async () => {

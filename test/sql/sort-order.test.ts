@@ -8,23 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgHarness } from '../diff/pg-harness.js';
-import { MemoryVfs } from '../../src/index.js';
 import type { Database } from '../../src/index.js';
-import type { OpenFlags, VfsFile } from '../../src/vfs/index.js';
 import { memoryDb, rows } from './sql-helpers.js';
+import { TrackingVfs } from './pg-compare.js';
 
 const N = 400;
 const TEXTS = ['', 'a', 'A', 'ab', 'abcdefg', 'abcdefgh', 'abcdefgZ', 'abcdef\u007f', 'abcdef\u0080', 'abc\u0001', 'Zebra', 'zebra', 'é', 'éclair', 'ê', 'e\u0301', '日本語', '日本語テキスト', '😀', '😀x', '\uffff', '\ue000', 'Ω', 'the song', 'The Song', 'the songs'];
 const BLOBS = ['', '00', '0000', '01', '0102030405060708', 'ff', 'fffe'];
 
-/** Records the temp files a database creates, to check they were all removed. */
-class TrackingVfs extends MemoryVfs {
-  readonly created = new Set<string>();
-  override open(path: string, flags: OpenFlags): VfsFile {
-    if (path.includes('-tmp') && flags.mode === 'create') this.created.add(path);
-    return super.open(path, flags);
-  }
-}
 
 function dataRows(): string[] {
   let seed = 987654;

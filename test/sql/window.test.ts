@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
-import { sortedRows } from '../diff/result-compare.js';
+import { samePg } from './pg-compare.js';
 import type { Database } from '../../src/index.js';
 import { memoryDb, rows } from './sql-helpers.js';
 
@@ -33,25 +33,7 @@ afterAll(async () => {
   await pg.close();
 });
 
-async function same(sql: string): Promise<void> {
-  let want: { names: string[]; rows: string[] } | string;
-  try {
-    const r = await pg.query<unknown[]>(sql, [], { rowMode: 'array' });
-    want = { names: r.fields.map((f) => f.name), rows: sortedRows(r.rows) };
-  } catch (e) {
-    want = `error: ${(e as Error).message}`;
-  }
-  for (const d of [db, tiny]) {
-    let got: { names: string[]; rows: string[] } | string;
-    try {
-      const stmt = d.prepare(sql);
-      got = { names: stmt.columns().map((c) => c.name), rows: sortedRows(stmt.all([], 'array') as unknown[][]) };
-    } catch (e) {
-      got = `error: ${(e as Error).message.replace(/ \(line \d+, column \d+\)$/, '')}`;
-    }
-    expect(got, sql).toEqual(want);
-  }
-}
+const same = (sql: string): Promise<void> => samePg(pg, [db, tiny], sql, { messages: true });
 
 describe('window functions as Postgres computes them', () => {
   it('ranks rows, with ties as peers', async () => {
