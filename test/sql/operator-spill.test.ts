@@ -135,6 +135,19 @@ describe('hash aggregation and DISTINCT past the memory budget', () => {
   });
 });
 
+/** Each query plans with `node`, gives the in-memory rows on the tiny budget (spilling) and PGlite's rows. */
+async function spilledLikePg(queries: readonly string[], node: RegExp): Promise<void> {
+  for (const sql of queries) {
+    expect(rows(mem, `EXPLAIN ${sql}`).join('\n'), sql).toMatch(node);
+    const want = text(mem, sql);
+    expect(want.length, sql).toBeGreaterThan(0);
+    expect(text(tiny, sql), sql).toEqual(want);
+    expect(operatorSpills(tiny, sql), sql).toBeGreaterThan(0);
+    const pgRows = (await pg.pgQuery(sql)).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join('|'));
+    expect(want, sql).toEqual(pgRows);
+  }
+}
+
 describe('hash joins whose build side passes the budget (Grace)', () => {
   const JOINS = [
     'SELECT a.id, b.id FROM t a JOIN t b ON a.i = b.i AND a.id < b.id ORDER BY 1, 2',
@@ -144,15 +157,7 @@ describe('hash joins whose build side passes the budget (Grace)', () => {
     'SELECT count(*), sum(a.id), sum(b.id) FROM t a JOIN t b ON a.f = b.f',
   ];
   it('join as in memory and as PGlite, spilling on the tiny budget', async () => {
-    for (const sql of JOINS) {
-      expect(rows(mem, `EXPLAIN ${sql}`).join('\n'), sql).toMatch(/HashJoin/);
-      const want = text(mem, sql);
-      expect(want.length, sql).toBeGreaterThan(0);
-      expect(text(tiny, sql), sql).toEqual(want);
-      expect(operatorSpills(tiny, sql), sql).toBeGreaterThan(0);
-      const pgRows = (await pg.pgQuery(sql)).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join('|'));
-      expect(want, sql).toEqual(pgRows);
-    }
+    await spilledLikePg(JOINS, /HashJoin/);
     for (const p of tinyVfs.created) expect(tinyVfs.exists(p), p).toBe(false);
   });
 
@@ -170,15 +175,7 @@ describe('nested-loop joins whose inner side passes the budget (block nested loo
     'SELECT a.id, b.id FROM t a JOIN t b ON a.s < b.s AND a.id % 50 = 0 AND b.id % 40 = 0 ORDER BY 1, 2',
   ];
   it('join as in memory and as PGlite, spilling on the tiny budget', async () => {
-    for (const sql of JOINS) {
-      expect(rows(mem, `EXPLAIN ${sql}`).join('\n'), sql).toMatch(/NestedLoop/);
-      const want = text(mem, sql);
-      expect(want.length, sql).toBeGreaterThan(0);
-      expect(text(tiny, sql), sql).toEqual(want);
-      expect(operatorSpills(tiny, sql), sql).toBeGreaterThan(0);
-      const pgRows = (await pg.pgQuery(sql)).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join('|'));
-      expect(want, sql).toEqual(pgRows);
-    }
+    await spilledLikePg(JOINS, /NestedLoop/);
   });
 
   it('keep FULL semantics (unmatched rows of both sides) and remove the file', () => {
