@@ -74,6 +74,16 @@ export interface BTreeCursor {
   readonly key: U64;
   /** Value of the current entry: a view valid until the cursor moves or the tree changes. */
   value(): Uint8Array;
+  /**
+   * The current value in place, without making a view: returns the page image holding it and
+   * sets `valueStart`/`valueEnd` to its bounds; null when the value lives in an overflow chain
+   * (then use value()). Valid until the cursor moves or the tree changes. For per-row readers
+   * (scans) that would otherwise allocate a view per entry.
+   */
+  valueInPage(): Uint8Array | null;
+  /** Bounds of the value in the image the last non-null valueInPage() returned. */
+  readonly valueStart: number;
+  readonly valueEnd: number;
 }
 
 /** A cursor's page before its first positioning (shared: a typed array per cursor is costly). */
@@ -150,6 +160,20 @@ export class LeafCursor implements BTreeCursor {
     if (v.isOverflow(i)) return readOverflowChain(this.tree.store, v.overflowHead(i));
     const off = v.valueOffset(i);
     return this.buf.subarray(off, off + v.valueLength(i));
+  }
+
+  valueStart = 0;
+  valueEnd = 0;
+
+  valueInPage(): Uint8Array | null {
+    if (!this.valid) throw corrupt(this.pageNo, 'cursor is not positioned on an entry');
+    const v = this.view!;
+    const i = this.idx;
+    if (v.isOverflow(i)) return null;
+    const off = v.valueOffset(i);
+    this.valueStart = off;
+    this.valueEnd = off + v.valueLength(i);
+    return this.buf;
   }
 
   /** Whether the current value lives in an overflow chain. */

@@ -34,9 +34,11 @@ export interface ExecCounters {
   trigramSearches: number;
   /** Candidate rowids pulled from trigram postings (each one fetched and rechecked). */
   trigramCandidates: number;
+  /** Of rowsRead, rows rejected from their stored bytes without decoding (text-prefilter.ts). */
+  prefiltered: number;
 }
 
-export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, operatorSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0 });
+export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, operatorSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0, prefiltered: 0 });
 
 export interface ExecContext {
   readonly store: PageStore;

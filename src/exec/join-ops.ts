@@ -150,6 +150,7 @@ export class IndexNestedLoopJoinOp implements Operator {
     private readonly innerSlots: readonly number[],
   ) {}
   open(): void {
+    this.inner.forgetCursors(); // a new pass: cursors kept from the last one may be stale
     this.outer.open();
     this.outerRow = undefined;
   }

@@ -4,8 +4,8 @@
  * reused scratch buffer (encodeView), not the native record format: spill files never outlive
  * the sort, so they need neither compression nor overflow chains, and must be cheap to write.
  */
-import { DecentDBError, utf8Decoder, utf8Encoder } from '../util/index.js';
-import { Decimal, Timestamp } from '../record/index.js';
+import { DecentDBError, utf8Encoder } from '../util/index.js';
+import { Decimal, Timestamp, decodeText } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { RowCodec } from './external-sort.js';
 
@@ -199,7 +199,7 @@ class SpillDecoder {
   private text(): string {
     const n = this.len();
     this.need(n);
-    const s = utf8Decoder.decode(this.b.subarray(this.pos, this.pos + n));
+    const s = decodeText(this.b, this.pos, this.pos + n);
     this.pos += n;
     return s;
   }

@@ -7,18 +7,27 @@
  * give NULL rows their own pass and may build rows from index entries alone (covering).
  * Key ranges come from planner/key-ranges.ts at open time (parameters); since native keys are
  * lossy every row is rechecked against the Scan's full pushed-down filter.
+ * Rowid fetches after an index entry, and the starts of key ranges, step the cursor forward
+ * when the target lies just ahead (rows inserted together sit together, so consecutive index
+ * entries often point at neighbouring rows) instead of descending from the root each time; the
+ * cursors live across the re-opens of one pass of an index join (its inner side) for the same
+ * reason.
+ * Per row, records are decoded in place in the page image (no view), a row the filter rejects
+ * is recycled for the next one, and text-prefilter.ts may reject a row from its bytes alone.
  */
-import { readU64, utf8Decoder } from '../util/index.js';
+import { corrupt, readU64, utf8Decoder } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import { compareKeys } from '../btree/index.js';
 import type { BTreeCursor } from '../btree/index.js';
-import { compositeIndexKey, decodeFields, decodeIndexEntry, decodeRecord, keyToRowid } from '../record/index.js';
+import { compositeIndexKey, decodeFieldsAt, decodeIndexEntry, decodeRecordAt, keyToRowid } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import { keyRangesForInterval, keyRangesForValues, mergeKeyRanges, orderedWalk, rowidColumn } from '../planner/index.js';
 import type { KeyRange, PlanNode } from '../planner/index.js';
 import type { Compiled, Env } from './compile-expr.js';
+import type { ExecContext } from './exec-context.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
 import type { Operator, Predicate } from './operator.js';
+import { TextPrefilter } from './text-prefilter.js';
 import { compileTrigramArgs, countedCandidates, openTrigram } from './trigram-access.js';
 import type { TrigramArgs } from './trigram-access.js';
 
@@ -36,6 +45,12 @@ function floatFromKey(k: U64): number {
 
 const INT64: SqlType = { base: 'INT64' };
 
+/**
+ * Entries a rowid fetch steps forward before it seeks instead: a step inside a leaf costs a
+ * comparison, a seek one page visit per tree level; a miss wastes at most this many steps.
+ */
+const FETCH_STEPS = 4;
+
 export class ScanOp implements Operator {
   private readonly filter: Predicate | null;
   private readonly values: readonly Compiled[];
@@ -45,6 +60,18 @@ export class ScanOp implements Operator {
   private readonly fieldScratch: (Value | undefined)[] = [];
   private table: BTreeCursor | null = null;
   private index: BTreeCursor | null = null;
+  /** The table cursor kept across re-opens within one run (`cursorRun`), for rowid fetches. */
+  private tableCursor: BTreeCursor | null = null;
+  /** Like tableCursor, for this Scan's index (reset with it). */
+  private indexCursor: BTreeCursor | null = null;
+  private cursorCtx: ExecContext | null = null;
+  private cursorRun = -1;
+  /** The range cursor sits on the leftmost entry of its key's run (see advance). */
+  private leftmost = false;
+  /** An all-NULL row of the block's width: copying it beats new Array(width).fill(null) ~2×. */
+  private readonly blank: Value[];
+  /** A decoded row the filter rejected, reused by the next decode (no slot outside ours is set). */
+  private spare: Value[] | null = null;
   private ranges: KeyRange[] = [];
   private rangeIdx = 0;
   /**
@@ -63,6 +90,8 @@ export class ScanOp implements Operator {
   private started = false;
   private arg: readonly Value[] = [];
   private readonly trigramArgs: TrigramArgs | null;
+  /** Rejects rows from their bytes before decoding, when the filter allows (text-prefilter.ts). */
+  private readonly prefilter: TextPrefilter | null;
   /** Trigram candidate keys of this open; null when the access scans. */
   private candidates: Iterator<U64> | null = null;
 
@@ -75,6 +104,7 @@ export class ScanOp implements Operator {
     private readonly env: Env,
   ) {
     this.filter = compilePredicate(node.filter, env);
+    this.blank = new Array<Value>(node.width).fill(null);
     const n = node.table.columns.length;
     this.fieldColumns = node.columns.filter((c) => c < n);
     this.wantsRowid = node.columns.includes(n);
@@ -89,17 +119,34 @@ export class ScanOp implements Operator {
     const rid = rowidColumn(node.table);
     this.rowidSlot = this.covering && rid >= 0 && node.columns.includes(rid) ? node.offset + rid : -1;
     this.trigramArgs = a.kind === 'trigram' ? compileTrigramArgs(a, env) : null;
+    const text = node.table.columns.map((c) => c.type.base === 'TEXT');
+    this.prefilter = TextPrefilter.of(node.filter, node.offset, text, env);
   }
 
   open(): void {
+    this.forgetCursors();
     this.openWith([]);
+  }
+
+  /**
+   * Drops the cursors kept across openWith calls. Every open() does, and an index join does at
+   * its own open(): a new pass may follow writes (a subquery re-run while its statement
+   * writes), whereas within one pass nothing writes (DML collects its rows first), so a kept
+   * cursor's position and page image are current.
+   */
+  forgetCursors(): void {
+    this.tableCursor = null;
+    this.indexCursor = null;
+    this.cursorCtx = null;
+    this.leftmost = false;
   }
 
   /** Opens with access values evaluated against `arg` (the outer row of an index join). */
   openWith(arg: readonly Value[]): void {
     this.arg = arg;
     const ctx = this.env.ctx;
-    this.table = ctx.openCursor(this.node.table.rootPage);
+    this.table = this.tableCursorOf(ctx);
+    this.prefilter?.open();
     this.started = false;
     this.rangeIdx = 0;
     this.candidates = null;
@@ -129,11 +176,11 @@ export class ScanOp implements Operator {
         return;
       case 'indexEq':
         this.ranges = keyRangesForValues(a.type, this.values.map((f) => f(arg)));
-        this.index = ctx.openCursor(a.index.rootPage);
+        this.index = this.indexCursorOf(ctx, a.index.rootPage);
         return;
       case 'indexRange':
         this.ranges = this.bounded(a.type);
-        this.index = ctx.openCursor(a.index.rootPage);
+        this.index = this.indexCursorOf(ctx, a.index.rootPage);
         return;
       case 'rowidOrder':
         this.ranges = this.bounded(INT64, a.desc);
@@ -153,7 +200,7 @@ export class ScanOp implements Operator {
             this.rangeModes.push(2);
           }
         }
-        this.index = ctx.openCursor(a.index.rootPage);
+        this.index = this.indexCursorOf(ctx, a.index.rootPage);
         return;
       }
       case 'compositeEq': {
@@ -163,10 +210,47 @@ export class ScanOp implements Operator {
           const k = compositeIndexKey(vals, a.types);
           this.ranges = [{ lo: k, hi: k }];
         }
-        this.index = ctx.openCursor(a.index.rootPage);
+        this.index = this.indexCursorOf(ctx, a.index.rootPage);
         return;
       }
     }
+  }
+
+  /** The run's table cursor: positioned wherever the last open left it, which fetches use. */
+  private tableCursorOf(ctx: ExecContext): BTreeCursor {
+    if (this.tableCursor === null || this.cursorCtx !== ctx || this.cursorRun !== this.env.epoch) {
+      this.tableCursor = ctx.openCursor(this.node.table.rootPage);
+      this.indexCursor = null;
+      this.cursorCtx = ctx;
+      this.cursorRun = this.env.epoch;
+    }
+    return this.tableCursor;
+  }
+
+  /** The run's index cursor (every index access positions it afresh: one object per run). */
+  private indexCursorOf(ctx: ExecContext, rootPage: number): BTreeCursor {
+    return (this.indexCursor ??= ctx.openCursor(rootPage));
+  }
+
+  /**
+   * Positions the table cursor on `rowid`; false when the table has no such row. Same result as
+   * a seek: stepping forward from a smaller key stops at the first key >= rowid, and a cursor
+   * already on `rowid` stays (current within one pass, see forgetCursors).
+   */
+  private fetch(table: BTreeCursor, rowid: U64): boolean {
+    if (table.valid) {
+      const c = compareKeys(table.key, rowid);
+      if (c === 0) return true;
+      if (c < 0) {
+        for (let i = 0; i < FETCH_STEPS; i++) {
+          if (!table.next()) break;
+          const d = compareKeys(table.key, rowid);
+          if (d === 0) return true;
+          if (d > 0) return false;
+        }
+      }
+    }
+    return table.seek(rowid) && compareKeys(table.key, rowid) === 0;
   }
 
   /**
@@ -192,8 +276,13 @@ export class ScanOp implements Operator {
         const key = c.value;
         if (!table.seek(key) || compareKeys(table.key, key) !== 0) continue;
         counters.rowsRead++;
-        const row = this.decode(table.value());
+        if (this.prefilter !== null && this.prefiltered(table)) {
+          counters.rechecksFailed++;
+          continue;
+        }
+        const row = this.decodeCurrent(table);
         if (this.filter === null || this.filter(row)) return row;
+        this.spare = row;
         counters.rechecksFailed++;
       }
     }
@@ -203,38 +292,57 @@ export class ScanOp implements Operator {
         this.started = true;
         if (!ok) return undefined;
         counters.rowsRead++;
-        const row = this.decode(table.value());
+        if (this.prefilter !== null && this.prefiltered(table)) continue;
+        const row = this.decodeCurrent(table);
         if (this.filter === null || this.filter(row)) return row;
+        this.spare = row;
       }
     }
     const cur = this.index ?? table;
     for (;;) {
       if (!this.advance(cur)) return undefined;
-      let bytes: Uint8Array;
-      if (this.index !== null) {
+      const index = this.index;
+      if (index !== null) {
         counters.indexEntries++;
-        const v = this.index.value();
-        const rowid: U64 = readU64(v, v.length - 8);
-        const key = this.index.key;
+        // The entry ends with the rowid (u64 LE); read in place, without a view.
+        let entry = index.valueInPage();
+        let start = index.valueStart;
+        let end = index.valueEnd;
+        if (entry === null) {
+          entry = index.value();
+          start = 0;
+          end = entry.length;
+        }
+        const entryLen = end - start;
+        if (entryLen < 8) throw corrupt(0, `index entry of ${entryLen} bytes has no rowid`);
+        const rowid: U64 = readU64(entry, end - 8);
+        const key = index.key;
         const nonZero = key !== 0 && key !== 0n;
         // A TEXT/BLOB entry without value bytes is a NULL (a value has at least its length).
-        const knownNull = this.valueEntries && v.length === 8;
+        const knownNull = this.valueEntries && entryLen === 8;
         if (knownNull && this.rangeModes[this.rangeIdx] === 1) continue;
         if (this.covering && (nonZero || knownNull)) {
           // The entry alone gives the row (see OrderedAccess.covering).
-          const row = this.coveredRow(key, v, rowid, knownNull);
+          const row = this.coveredRow(key, index.value(), rowid, knownNull);
           if (this.filter === null || this.filter(row)) return row;
           counters.rechecksFailed++;
           continue;
         }
-        if (!table.seek(rowid) || compareKeys(table.key, rowid) !== 0) continue;
-        bytes = table.value();
-      } else bytes = table.value();
+        if (!this.fetch(table, rowid)) continue;
+      }
       counters.rowsRead++;
-      const row = this.decode(bytes);
+      if (this.prefilter !== null && this.prefiltered(table)) {
+        counters.rechecksFailed++;
+        continue;
+      }
+      const row = this.decodeCurrent(table);
       const mode = this.rangeModes.length === 0 ? 0 : this.rangeModes[this.rangeIdx]!;
-      if (mode !== 0 && (row[this.nullSlot] === null) !== (mode === 2)) continue;
+      if (mode !== 0 && (row[this.nullSlot] === null) !== (mode === 2)) {
+        this.spare = row;
+        continue;
+      }
       if (this.filter === null || this.filter(row)) return row;
+      this.spare = row;
       counters.rechecksFailed++;
     }
   }
@@ -245,24 +353,53 @@ export class ScanOp implements Operator {
       if (this.rangeIdx >= this.ranges.length) return false;
       const r = this.ranges[this.rangeIdx]!;
       if (r.backward === true) {
+        this.leftmost = false;
         const ok = this.started ? cur.prev() : cur.seekLast(r.hi);
         this.started = true;
         if (ok && compareKeys(cur.key, r.lo) >= 0) return true;
       } else {
-        const ok = this.started ? cur.next() : cur.seek(r.lo);
+        let ok: boolean;
+        if (!this.started) ok = this.seekForward(cur, r.lo);
+        // A single rowid has a single row: done without moving, so the next open can stay.
+        else if (cur === this.table && compareKeys(r.lo, r.hi) === 0) ok = false;
+        else ok = cur.next();
         this.started = true;
         if (ok && compareKeys(cur.key, r.hi) <= 0) return true;
+        // Past the range: on the first entry after one of key <= hi (or a seek's), so the
+        // leftmost of its key's run — where a seek to that key would land.
+        this.leftmost = ok;
       }
       this.rangeIdx++;
       this.started = false;
     }
   }
 
+  /**
+   * cur.seek(lo) without a descent when the cursor (kept from the last range or open) sits
+   * just before `lo`, or on `lo` as the leftmost of its run (always so on the table: unique
+   * keys): stepping forward from a smaller key lands on the leftmost entry >= lo.
+   */
+  private seekForward(cur: BTreeCursor, lo: U64): boolean {
+    const leftmost = this.leftmost;
+    this.leftmost = false;
+    if (cur.valid) {
+      const c = compareKeys(cur.key, lo);
+      if (c === 0 && (leftmost || cur === this.table)) return true;
+      if (c < 0) {
+        for (let i = 0; i < FETCH_STEPS; i++) {
+          if (!cur.next()) break;
+          if (compareKeys(cur.key, lo) >= 0) return true;
+        }
+      }
+    }
+    return cur.seek(lo);
+  }
+
   /** A row of only the indexed column and the rowid, from an index entry of key ≠ 0 or a NULL. */
   private coveredRow(key: U64, entry: Uint8Array, rowidKey: U64, isNull: boolean): Value[] {
     const a = this.node.access as Extract<ScanNode['access'], { kind: 'indexOrder' }>;
     const off = this.node.offset;
-    const out: Value[] = new Array<Value>(this.node.width).fill(null);
+    const out: Value[] = this.blank.slice();
     const base = a.type.base;
     if (isNull) out[off + a.column] = null;
     else if (base === 'INT64') out[off + a.column] = keyToRowid(key);
@@ -278,16 +415,39 @@ export class ScanOp implements Operator {
     return out;
   }
 
-  private decode(bytes: Uint8Array): Value[] {
+  /** Whether the prefilter rejects the table cursor's entry (counted) from its inline bytes. */
+  private prefiltered(table: BTreeCursor): boolean {
+    const page = table.valueInPage();
+    if (page === null || !this.prefilter!.rejects(page, table.valueStart, table.valueEnd)) return false;
+    this.env.ctx.counters.prefiltered++;
+    return true;
+  }
+
+  /** The row of the table cursor's entry, decoded in place when the record is stored inline. */
+  private decodeCurrent(table: BTreeCursor): Value[] {
+    const page = table.valueInPage();
+    if (page !== null) return this.decode(page, table.valueStart, table.valueEnd);
+    const v = table.value();
+    return this.decode(v, 0, v.length);
+  }
+
+  /**
+   * The row of the record at `bytes[start, end)`. Writes every slot of node.columns (NULL for
+   * fields a short record lacks), so a recycled `spare` row needs no clearing: no other slot
+   * of it was ever set.
+   */
+  private decode(bytes: Uint8Array, start: number, end: number): Value[] {
     const off = this.node.offset;
-    const out: Value[] = new Array<Value>(this.node.width).fill(null);
+    let out = this.spare;
+    if (out === null) out = this.blank.slice();
+    else this.spare = null;
     const cols = this.fieldColumns;
     const n = this.node.table.columns.length;
     if (cols.length === n) {
-      const rec = decodeRecord(bytes, this.env.ctx.overflow, this.scratch);
-      for (let i = 0; i < cols.length && i < rec.length; i++) out[off + i] = rec[i]!;
+      const rec = decodeRecordAt(bytes, start, end, this.env.ctx.overflow, this.scratch);
+      for (let i = 0; i < n; i++) out[off + i] = i < rec.length ? rec[i]! : null;
     } else if (cols.length > 0) {
-      const vals = decodeFields(bytes, cols, this.env.ctx.overflow, this.fieldScratch);
+      const vals = decodeFieldsAt(bytes, start, end, cols, this.env.ctx.overflow, this.fieldScratch);
       for (let j = 0; j < cols.length; j++) out[off + cols[j]!] = vals[j] ?? null;
     }
     // The `ctid` system column (binder.ts) sits right after the table's columns.
@@ -297,6 +457,8 @@ export class ScanOp implements Operator {
 
   close(): void {
     this.table = null;
+    this.forgetCursors();
+    this.spare = null;
     this.index = null;
     this.candidates?.return?.();
     this.candidates = null;

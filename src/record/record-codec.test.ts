@@ -180,6 +180,22 @@ describe('record codec: round trips', () => {
     expect(decodeRecord(bytes, null)).toEqual(vals);
   });
 
+  it('decodes text of every length up to 40 bytes, ASCII or with a multibyte char anywhere', () => {
+    const vals: Value[] = [];
+    for (let n = 0; n <= 40; n++) {
+      const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(32 + ((n * 7 + i * 13) % 95))).join('');
+      vals.push(ascii);
+      // A 2-byte char at the start, middle and end keeps the UTF-8 length at n + 1.
+      for (const at of n === 0 ? [0] : [0, n >> 1, n]) vals.push(ascii.slice(0, at) + 'é' + ascii.slice(at));
+    }
+    vals.push('\u0000\u007f', '\u0080', 'a\ud7ff', '\uffff');
+    const out = decodeRecord(encodeRecord(vals, vals.map(() => T.text), inlineOnly()), null);
+    expect(out).toEqual(vals);
+    // The decoder reuses scratch arrays by length: decoding again gives the same strings.
+    const again = decodeRecord(encodeRecord(vals.slice().reverse(), vals.map(() => T.text), inlineOnly()), null);
+    expect(again).toEqual(vals.slice().reverse());
+  });
+
   it('round-trips a 16-byte UUID as a BLOB', () => {
     const u = fromHex('00112233445566778899aabbccddeeff');
     const bytes = encodeRecord([u], [T.uuid], inlineOnly());

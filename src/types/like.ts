@@ -2,9 +2,12 @@
  * LIKE / ILIKE: a pattern is compiled once into literal segments split at '%', each a fixed run of
  * code points and '_' wildcards; matching anchors the first and last segment and finds the middle
  * ones leftmost-first, which is exact for fixed-length segments and never backtracks
- * (O(n·m) worst case, no regex). '_' is one character (code point), as in Postgres on UTF-8.
+ * (O(n·m) worst case; the one RegExp is a plain literal search). '_' is one character (code
+ * point), as in Postgres on UTF-8.
  * ILIKE folds both sides with per-code-point toLowerCase (Postgres lower() under C.UTF-8 ctype);
- * a character whose lower case is several code points stays as it is.
+ * a character whose lower case is several code points stays as it is. Patterns without '_' and
+ * with BMP literals match on UTF-16 code units directly; '%literal%' uses the engine's string
+ * search (indexOf, or a case-insensitive RegExp for ILIKE of an ASCII literal).
  */
 import { sqlError } from '../util/index.js';
 
@@ -202,6 +205,103 @@ class PostgresMatcher implements LikeMatcher {
   }
 }
 
+/**
+ * SegmentMatcher's algorithm over the subject's UTF-16 code units, with no per-call decode:
+ * for patterns without '_' whose (folded) literals are all BMP non-surrogates. Equivalent
+ * there: such a literal never equals half of a surrogate pair, no astral code point folds into
+ * the BMP, and without '_' nothing counts code points ('%' absorbs a pair like any run).
+ */
+class UnitMatcher implements LikeMatcher {
+  constructor(
+    private readonly segments: readonly Int32Array[],
+    private readonly hasPercent: boolean,
+    private readonly fold: boolean,
+  ) {}
+
+  matches(s: string): boolean {
+    const n = s.length;
+    const segs = this.segments;
+    const first = segs[0]!;
+    if (!this.hasPercent) return n === first.length && this.at(s, 0, first);
+    const last = segs[segs.length - 1]!;
+    if (n < first.length + last.length) return false;
+    if (!this.at(s, 0, first) || !this.at(s, n - last.length, last)) return false;
+    let pos = first.length;
+    const end = n - last.length;
+    for (let k = 1; k < segs.length - 1; k++) {
+      const seg = segs[k]!;
+      let found = -1;
+      for (let p = pos; p + seg.length <= end; p++) {
+        if (this.at(s, p, seg)) {
+          found = p;
+          break;
+        }
+      }
+      if (found < 0) return false;
+      pos = found + seg.length;
+    }
+    return true;
+  }
+
+  private at(s: string, p: number, seg: Int32Array): boolean {
+    const fold = this.fold;
+    for (let j = 0; j < seg.length; j++) {
+      let c = s.charCodeAt(p + j);
+      if (fold) c = c < 0x80 ? (c >= 65 && c <= 90 ? c + 32 : c) : foldCodePoint(c);
+      if (c !== seg[j]) return false;
+    }
+    return true;
+  }
+}
+
+/** Non-ASCII code points that foldCodePoint maps into ASCII: U+0130 'İ' → 'i', U+212A 'K' → 'k'. */
+const FOLDS_TO_ASCII = /[\u0130\u212a]/;
+
+/**
+ * '%literal%' (the common substring search) by the engine's own string search: String
+ * indexOf for LIKE (exact on code units, as UnitMatcher), and for ILIKE of an ASCII literal a
+ * case-insensitive RegExp, which (without the u flag) matches an ASCII pattern character only
+ * to the same ASCII letter in either case; the two non-ASCII characters that fold into ASCII
+ * send the subject to the exact matcher instead.
+ */
+class ContainsMatcher implements LikeMatcher {
+  private readonly re: RegExp | null;
+  constructor(
+    private readonly literal: string,
+    private readonly exact: UnitMatcher,
+    fold: boolean,
+  ) {
+    this.re = fold ? new RegExp(literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'), 'i') : null;
+  }
+
+  matches(subject: string): boolean {
+    const re = this.re;
+    if (re === null) return subject.indexOf(this.literal) >= 0;
+    if (re.test(subject)) return true;
+    return FOLDS_TO_ASCII.test(subject) && this.exact.matches(subject);
+  }
+}
+
+/** The matcher for '%x%' with one literal segment x when ContainsMatcher applies, else null. */
+function containsMatcher(segments: readonly Int32Array[], hasPercent: boolean, fold: boolean): LikeMatcher | null {
+  if (!hasPercent || segments.length !== 3 || segments[0]!.length !== 0 || segments[2]!.length !== 0) return null;
+  const mid = segments[1]!;
+  if (mid.length === 0) return null;
+  if (fold) for (let j = 0; j < mid.length; j++) if (mid[j]! >= 0x80) return null;
+  return new ContainsMatcher(String.fromCharCode(...mid), new UnitMatcher(segments, hasPercent, fold), fold);
+}
+
+/** True when every segment value is a BMP code point outside the surrogate range (no '_'). */
+function unitSafe(segments: readonly Int32Array[]): boolean {
+  for (const seg of segments) {
+    for (let j = 0; j < seg.length; j++) {
+      const c = seg[j]!;
+      if (c < 0 || c > 0xffff || (c >= 0xd800 && c <= 0xdfff)) return false;
+    }
+  }
+  return true;
+}
+
 function at(s: Int32Array, p: number, seg: Int32Array): boolean {
   for (let j = 0; j < seg.length; j++) {
     const t = seg[j]!;
@@ -231,7 +331,9 @@ export function compileLike(pattern: string, options: LikeOptions = {}): LikeMat
     }
   }
   segments.push(Int32Array.from(cur));
-  return new SegmentMatcher(segments.filter((seg, i) => seg.length > 0 || i === 0 || i === segments.length - 1), hasPercent, fold);
+  const segs = segments.filter((seg, i) => seg.length > 0 || i === 0 || i === segments.length - 1);
+  if (!unitSafe(segs)) return new SegmentMatcher(segs, hasPercent, fold);
+  return containsMatcher(segs, hasPercent, fold) ?? new UnitMatcher(segs, hasPercent, fold);
 }
 
 const cache = new Map<string, LikeMatcher>();
