@@ -24,6 +24,7 @@ import {
   newHeaderFields,
 } from './db-header.js';
 import { walkFreelist } from './freelist.js';
+import { copyCheckpointPages } from './checkpoint-copy.js';
 
 const isValidHeader = (page: Uint8Array): boolean => {
   try {
@@ -383,15 +384,8 @@ export class Pager {
       return { pagesCopied: 0, walBytesBefore, walBytesAfter: walBytesBefore, truncated: false, checkpointLsn: safe };
     }
     const page1 = this.readVersion(1, safe);
+    let copied = copyCheckpointPages(plan, this.cache, log, this.main, this.pageSize);
     const buf = new Uint8Array(this.pageSize);
-    let copied = 0;
-    for (const { pageNo, version } of plan) {
-      if (pageNo === 1) continue;
-      log.readPayload(pageNo, version.offset, buf);
-      this.main.write(buf, (pageNo - 1) * this.pageSize);
-      this.cache.invalidate(pageNo, 0);
-      copied++;
-    }
     const wantSize = this.committed.pageCount * this.pageSize;
     if (this.main.size() < wantSize) this.main.truncate(wantSize);
     // Backup header first (synced with the pages), then the primary: a torn primary write
