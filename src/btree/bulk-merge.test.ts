@@ -4,7 +4,7 @@ import { DecentDBError, u64FromBigInt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import { BTree } from './btree.js';
 import { mergeSorted } from './bulk-merge.js';
-import type { SortedEntrySource } from './bulk-merge.js';
+import type { EntrySink, SortedEntrySource } from './bulk-merge.js';
 import { checkTree } from './check-tree.js';
 import { MemoryPageStore } from './memory-page-store.js';
 
@@ -32,6 +32,17 @@ class ArraySource implements SortedEntrySource {
     return true;
   }
 }
+
+/** The same entries pushed by the source's own loop (drainTo), as the engine's sources do. */
+class DrainSource extends ArraySource {
+  drainTo(sink: EntrySink): void {
+    do sink.add(this.key, this.bytes, this.start, this.end);
+    while (this.next());
+  }
+}
+
+const source = (drain: boolean, entries: readonly Entry[], store?: MemoryPageStore): ArraySource =>
+  drain ? new DrainSource(entries, store) : new ArraySource(entries, store);
 
 function scan(store: MemoryPageStore, root: number): Entry[] {
   const out: Entry[] = [];
@@ -61,7 +72,8 @@ describe('mergeSorted', () => {
         fc.array(entryArb, { maxLength: 400, size: 'max' }),
         fc.array(keyArb, { maxLength: 150, size: 'max' }),
         fc.array(entryArb, { maxLength: 400, size: 'max' }),
-        (old, deletes, fresh) => {
+        fc.boolean(),
+        (old, deletes, fresh, drain) => {
           // Poison: buffers handed out before a spill are overwritten, so holding one shows.
           const store = new MemoryPageStore(1024, { poison: true });
           const t = BTree.create(store);
@@ -75,7 +87,7 @@ describe('mergeSorted', () => {
           const oldRoot = t.root;
           const rootWasInternal = new BTree(store, oldRoot).stats().depth > 1;
           const sorted = fresh.slice().sort(byKey);
-          const r = mergeSorted(store, oldRoot, new ArraySource(sorted, store));
+          const r = mergeSorted(store, oldRoot, source(drain, sorted, store));
           expect(r.added).toBe(sorted.length);
           const expected = [...model, ...sorted].sort(byKey); // stable: old before new
           const got = scan(store, r.root);
@@ -121,6 +133,8 @@ describe('mergeSorted', () => {
     // Equal keys spanning pages count once.
     const dup = Array.from({ length: 900 }, (_, i) => ({ key: BigInt(Math.floor(i / 100)), value: new Uint8Array(8) }));
     expect(mergeSorted(store, BTree.create(store).root, new ArraySource(dup)).distinctAdded).toBe(9);
+    expect(mergeSorted(store, BTree.create(store).root, new DrainSource(dup)).distinctAdded).toBe(9);
+    expect(mergeSorted(store, BTree.create(store).root, new DrainSource(entries)).distinctAdded).toBe(500);
     expect(scan(store, r.root).map((e) => e.key)).toEqual(entries.map((e) => e.key));
   });
 
@@ -150,6 +164,10 @@ describe('mergeSorted', () => {
     const store = new MemoryPageStore(1024);
     const t = BTree.create(store);
     const v = new Uint8Array(1);
-    expect(() => mergeSorted(store, t.root, new ArraySource([{ key: 5n, value: v }, { key: 4n, value: v }]))).toThrow(/not sorted/);
+    for (const drain of [false, true]) {
+      expect(() => mergeSorted(store, t.root, source(drain, [{ key: 5n, value: v }, { key: 4n, value: v }]))).toThrow(/not sorted/);
+      const big = [{ key: 2n ** 60n, value: v }, { key: 2n ** 60n - 1n, value: v }];
+      expect(() => mergeSorted(store, BTree.create(store).root, source(drain, big))).toThrow(/not sorted/);
+    }
   });
 });

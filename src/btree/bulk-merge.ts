@@ -26,6 +26,19 @@ export interface SortedEntrySource {
   readonly bytes: Uint8Array;
   readonly start: number;
   readonly end: number;
+  /**
+   * Optional: hands the current entry and every later one to `sink.add`, in order, until next()
+   * would return false (the source then stands as next() left it). The per-entry loop then runs
+   * in the source's own code, where its type is known, instead of in one loop shared by every
+   * kind of source: that shared loop's JIT code is thrown away (deoptimized) each time a source
+   * of another class reaches it, e.g. a table's rows, then an index's entries.
+   */
+  drainTo?(sink: EntrySink): void;
+}
+
+/** Receives the entries a source pushes (SortedEntrySource.drainTo). */
+export interface EntrySink {
+  add(key: U64, bytes: Uint8Array, start: number, end: number): void;
 }
 
 export interface MergeResult {
@@ -120,6 +133,11 @@ export function mergeSorted(store: PageStore, root: number, source: SortedEntryS
 
 /** Writes every remaining source entry (the current one first) after the open page's cells. */
 function appendRest(w: LeafWriter, source: SortedEntrySource, lastNew: U64 | undefined): { added: number; distinct: number } {
+  if (source.drainTo !== undefined) {
+    const sink = new AppendSink(w, lastNew);
+    source.drainTo(sink);
+    return { added: sink.added, distinct: sink.distinct };
+  }
   let added = 0;
   let distinct = 0;
   let prev = lastNew;
@@ -138,6 +156,36 @@ function appendRest(w: LeafWriter, source: SortedEntrySource, lastNew: U64 | und
     added++;
   } while (source.next());
   return { added, distinct };
+}
+
+/** appendRest's loop body, for sources that push their entries (drainTo). */
+class AppendSink implements EntrySink {
+  added = 0;
+  distinct = 0;
+  /** Last new key, or -1 before the first: keys are u64, never negative. */
+  private prev: U64;
+
+  constructor(
+    private readonly w: LeafWriter,
+    lastNew: U64 | undefined,
+  ) {
+    this.prev = lastNew ?? -1;
+  }
+
+  add(key: U64, bytes: Uint8Array, start: number, end: number): void {
+    const prev = this.prev;
+    const last = this.w.last; // the key written just before (old or new), as in mergeSorted
+    if (typeof key === 'number' && typeof prev === 'number' && typeof last === 'number') {
+      if (key < prev) throw unsorted(key);
+      if (key !== last) this.distinct++;
+    } else {
+      if (prev !== -1 && compareKeys(key, prev) < 0) throw unsorted(key);
+      if (last === undefined || compareKeys(last, key) !== 0) this.distinct++;
+    }
+    this.w.addNew(key, bytes, start, end);
+    this.prev = key;
+    this.added++;
+  }
 }
 
 const unsorted = (key: U64): DecentDBError => new DecentDBError('ERR_INTERNAL', `bulk merge input not sorted at key ${String(key)}`);

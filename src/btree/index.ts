@@ -12,4 +12,4 @@ export type { TreeCheck } from './check-tree.js';
 export { maxInlineValue, PAGE_HEADER_SIZE, setPageViewCache, pageViewStats } from './page-view.js';
 export { MemoryPageStore, committedView } from './memory-page-store.js';
 export type { MemoryPageStoreOptions } from './memory-page-store.js';
-export { mergeSorted, type SortedEntrySource, type MergeResult } from './bulk-merge.js';
+export { mergeSorted, type SortedEntrySource, type EntrySink, type MergeResult } from './bulk-merge.js';

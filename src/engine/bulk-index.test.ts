@@ -67,6 +67,22 @@ describe('IndexEntryBuffer', () => {
     expect(order).toEqual(expected);
   });
 
+  it('orders keys that differ only in their low bits in one narrow pass, stably', () => {
+    for (const [n, base] of [[40000, 0], [40000, 2 ** 40], [5000, 96]] as const) {
+      const buf = new IndexEntryBuffer();
+      const keys: U64[] = [];
+      let x = 777;
+      for (let i = 0; i < n; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        const k = base + 1 + (x % 25); // a few distinct small values (genre ids), one high part
+        keys.push(k);
+        buf.addRowid(k, i);
+      }
+      const expected = keys.map((_, i) => i).sort((a, b) => compareKeys(keys[a]!, keys[b]!) || a - b);
+      expect(Array.from(buf.sortedOrder())).toEqual(expected);
+    }
+  });
+
   it('writes the same entry bytes as encodeIndexEntry', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(rowid, fc.option(value, { nil: undefined })), { maxLength: 50 }), (items) => {

@@ -9,7 +9,7 @@
 import { DecentDBError, utf8Encoder, writeU32 } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import { BTree, compareKeys, mergeSorted } from '../btree/index.js';
-import type { BTreeCursor, SortedEntrySource } from '../btree/index.js';
+import type { BTreeCursor, EntrySink, SortedEntrySource } from '../btree/index.js';
 import { indexEntryHasValue, indexEntryRowid, indexKeyFromValue, compositeIndexKey, keyToRowid, type Value } from '../record/index.js';
 import { compareValues } from '../exec/index.js';
 import type { IndexInfo, TableInfo } from './schema.js';
@@ -32,6 +32,8 @@ export class IndexEntryBuffer {
   private start = new Uint32Array(1025);
   private arena = new Uint8Array(8192);
   private used = 0;
+  /** The last sortedOrder() result (indexes with equal entries share a buffer and ask twice). */
+  private sorted: Uint32Array | null = null;
 
   /** Adds an entry of an index without stored values: rowid as u64 LE (encodeIndexEntry). */
   addRowid(key: U64, rowid: number | bigint): void {
@@ -143,28 +145,39 @@ export class IndexEntryBuffer {
    */
   sortedOrder(): Uint32Array {
     const n = this.count;
+    // Entries are only appended: an order computed at this count is still the order.
+    if (this.sorted !== null && this.sorted.length === n) return this.sorted;
+    this.sorted = this.sortOrder(n);
+    return this.sorted;
+  }
+
+  private sortOrder(n: number): Uint32Array {
     let order = new Uint32Array(n);
     const hi = this.hi;
     const lo = this.lo;
     // Keys already in order (a load sorted by the indexed column, e.g. children grouped by
     // parent): the stable sort is the identity, no pass needed.
+    // The same pass gathers the digits every key shares (and/or of each half), for the sort.
     let sorted = true;
-    for (let i = 0; i < n; i++) {
-      order[i] = i;
-      if (sorted && i > 0 && (hi[i]! < hi[i - 1]! || (hi[i] === hi[i - 1] && lo[i]! < lo[i - 1]!))) sorted = false;
-    }
-    if (sorted) return order;
     let andLo = 0xffffffff;
     let orLo = 0;
     let andHi = 0xffffffff;
     let orHi = 0;
     for (let i = 0; i < n; i++) {
-      andLo &= lo[i]!;
-      orLo |= lo[i]!;
-      andHi &= hi[i]!;
-      orHi |= hi[i]!;
+      order[i] = i;
+      const h = hi[i]!;
+      const l = lo[i]!;
+      if (sorted && i > 0 && (h < hi[i - 1]! || (h === hi[i - 1] && l < lo[i - 1]!))) sorted = false;
+      andLo &= l;
+      orLo |= l;
+      andHi &= h;
+      orHi |= h;
     }
-    const bits = n < 32768 ? 11 : 16;
+    if (sorted) return order;
+    let bits = n < 32768 ? 11 : 16;
+    // Keys that differ only in their low bits (a few small distinct values, e.g. a genre id):
+    // one pass over just those bits, with as few counters.
+    if (((andHi ^ orHi) >>> 0) === 0) bits = Math.max(1, Math.min(bits, 32 - Math.clz32((andLo ^ orLo) >>> 0)));
     const mask = (1 << bits) - 1;
     let scratch = new Uint32Array(n);
     const counts = new Uint32Array(mask + 2);
@@ -327,6 +340,21 @@ class SortedEntries implements SortedEntrySource {
     this.start = this.buf.entryStart(i);
     this.end = this.buf.entryStart(i + 1);
     return true;
+  }
+
+  /** Merge source: this entry and every later one, read straight from the buffer's arrays. */
+  drainTo(sink: EntrySink): void {
+    sink.add(this.key, this.bytes, this.start, this.end);
+    const order = this.order;
+    const buf = this.buf;
+    const bytes = this.bytes;
+    const n = order.length;
+    for (let k = this.k; k < n; k++) {
+      if ((k & SPILL_CHECK_MASK) === 0) this.scope.txn.spillSafePoint();
+      const i = order[k]!;
+      sink.add(buf.keyAt(i), bytes, buf.entryStart(i), buf.entryStart(i + 1));
+    }
+    this.k = n; // next() now returns false
   }
 }
 

@@ -12,8 +12,8 @@
 import { DecentDBError } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import type { Durability } from '../pager/index.js';
-import { BTree, compareKeys, mergeSorted } from '../btree/index.js';
-import type { SortedEntrySource } from '../btree/index.js';
+import { BTree, compareKeys, countEntries, mergeSorted } from '../btree/index.js';
+import type { EntrySink, SortedEntrySource } from '../btree/index.js';
 import { keyToRowid, rowidToKey, type SqlType, type Value } from '../record/index.js';
 import { assignCast } from '../exec/index.js';
 import { IndexEntryBuffer, addIndexEntry, mergeIndex } from './bulk-index.js';
@@ -34,7 +34,12 @@ export interface BulkLoadOptions {
   readonly batchSize?: number;
   /** Column names giving the order of array rows (default: all columns in table order). */
   readonly columns?: readonly string[];
-  /** Checkpoint when done (default true). */
+  /**
+   * Checkpoint when done: true always, false never. By default, yes, except after a 'full'
+   * durability load that leaves the WAL under BULK_CHECKPOINT_MIN_BYTES: its commits are
+   * already synced, so a checkpoint (three syncs) would only move a few pages early; the next
+   * large load, an auto-checkpoint or close copies them.
+   */
   readonly checkpoint?: boolean;
 }
 
@@ -63,8 +68,21 @@ export function bulkLoad(ctx: EngineContext, tableName: string, rows: Iterable<I
     done = r.exhausted;
     if (ctx.session.inTransaction && !done) throw new DecentDBError('ERR_TRANSACTION', 'bulkLoad with batchSize inside a transaction: batches cannot commit separately');
   }
-  if (options.checkpoint !== false && !ctx.session.inTransaction) ctx.pager.checkpoint();
+  if (options.checkpoint !== false && !ctx.session.inTransaction && (options.checkpoint === true || !smallSyncedLoad(ctx, options))) ctx.pager.checkpoint();
   return { rows: total, batches, bottomUp };
+}
+
+/** WAL size under which a 'full' durability load skips its default checkpoint (the pager's default auto-checkpoint threshold / 8). */
+const BULK_CHECKPOINT_MIN_BYTES = 1 << 20;
+
+/**
+ * True for a load whose every commit was synced ('full' durability) and after which the WAL is
+ * still small. Under 'normal'/'off' the checkpoint is also the sync that makes the load durable,
+ * so it always runs.
+ */
+function smallSyncedLoad(ctx: EngineContext, options: BulkLoadOptions): boolean {
+  const durability = options.durability ?? ctx.pager.options.durability;
+  return durability === 'full' && ctx.pager.stats.walBytes < BULK_CHECKPOINT_MIN_BYTES;
 }
 
 interface BatchResult {
@@ -127,10 +145,21 @@ class RowSource implements SortedEntrySource {
   readonly prep: RowPreparer;
   readonly indexes: IndexInfo[];
   readonly trigrams: IndexInfo[];
+  /** Per index (same order as `indexes`): its entries; indexes with equal entries share one. */
   readonly entries: IndexEntryBuffer[];
+  /** The indexes whose buffer each row adds to (one per distinct buffer), and those buffers. */
+  private readonly filled: IndexInfo[] = [];
+  private readonly fillBuffers: IndexEntryBuffer[] = [];
   readonly trigramRows: (readonly [number | bigint, Value | undefined])[][];
   private readonly record: RecordScratch;
   private readonly scratch: Value[] = [];
+  /**
+   * The input's next method, read once: every generator shares one (%GeneratorPrototype%.next),
+   * so the per-row call keeps one target across loads, where `input.next()` would look the method
+   * up on each generator's own map, and the JIT code of the row path would be thrown away
+   * (deoptimized) at the first row of the next table loaded.
+   */
+  private readonly pull: () => IteratorResult<InputRow>;
 
   constructor(
     ctx: EngineContext,
@@ -140,13 +169,24 @@ class RowSource implements SortedEntrySource {
     private readonly limit: number,
     columns: readonly string[] | undefined,
   ) {
+    this.pull = input.next;
     this.prep = new RowPreparer(ctx, scope, table, columns);
     this.indexes = table.indexes.filter((ix) => ix.def.kind === 'btree');
     this.trigrams = table.indexes.filter((ix) => ix.def.kind === 'trigram');
-    this.entries = this.indexes.map((ix) => {
+    // An index with the same entries as an earlier one (an explicit index on a foreign key
+    // column beside the automatic one) shares its buffer: entries are built and sorted once.
+    this.entries = [];
+    this.indexes.forEach((ix, i) => {
+      const twin = this.indexes.findIndex((o, j) => j < i && sameEntries(o, ix));
+      if (twin >= 0) {
+        this.entries.push(this.entries[twin]!);
+        return;
+      }
       const buf = new IndexEntryBuffer();
       if (ix.columnPositions.length === 1 && ix.types[0]!.base === 'INT64') buf.intColumn = ix.columnPositions[0]!;
-      return buf;
+      this.entries.push(buf);
+      this.filled.push(ix);
+      this.fillBuffers.push(buf);
     });
     this.trigramRows = this.trigrams.map(() => []);
     this.record = new RecordScratch(table.types);
@@ -164,13 +204,19 @@ class RowSource implements SortedEntrySource {
     return true;
   }
 
+  /** Merge source: this row and every later one whose key ascends, pushed in this class's own loop. */
+  drainTo(sink: EntrySink): void {
+    do sink.add(this.key, this.bytes, this.start, this.end);
+    while (this.next());
+  }
+
   /** Reads, checks and encodes the next input row; false at the batch's end. */
   advance(): boolean {
     if (this.count >= this.limit) return false;
     // Between rows no page buffer is held (the merge keeps private copies): let the
     // transaction spill its dirty pages to the WAL so memory stays within the spill budget.
     if ((this.count & SPILL_CHECK_MASK) === 0) this.scope.txn.spillSafePoint();
-    const item = this.input.next();
+    const item = this.pull.call(this.input);
     if (item.done === true) {
       this.exhausted = true;
       return false;
@@ -178,9 +224,9 @@ class RowSource implements SortedEntrySource {
     const prep = this.prep;
     const row = prep.prepare(item.value);
     const rowid = prep.rowid;
-    const indexes = this.indexes;
+    const indexes = this.filled;
     for (let i = 0; i < indexes.length; i++) {
-      const buf = this.entries[i]!;
+      const buf = this.fillBuffers[i]!;
       // One INT64 column: a non-negative number is its own key (addIndexEntry's fast path, one call less).
       const v = buf.intColumn >= 0 ? row[buf.intColumn] : null;
       if (typeof v === 'number' && v >= 0) buf.addRowid(v, rowid);
@@ -194,6 +240,15 @@ class RowSource implements SortedEntrySource {
     this.end = this.record.length;
     return true;
   }
+}
+
+/** True when two indexes hold the same entries for every row (same columns, same uniqueness). */
+function sameEntries(a: IndexInfo, b: IndexInfo): boolean {
+  const pa = a.columnPositions;
+  const pb = b.columnPositions;
+  if (a.def.unique !== b.def.unique || a.def.expressionSql !== undefined || b.def.expressionSql !== undefined || pa.length !== pb.length) return false;
+  for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i] || a.types[i] !== b.types[i]) return false;
+  return true;
 }
 
 function insertRow(target: BTree, table: TableInfo, rows: RowSource): void {
@@ -229,6 +284,9 @@ class RowPreparer {
   private next: number | bigint;
   private readonly given: Uint8Array;
   private readonly castMemo: (Map<unknown, Value> | null)[];
+  /** Per memoized column: the last input seen and its cast (a memo entry). */
+  private readonly lastRaw: unknown[];
+  private readonly lastCast: Value[];
   private readonly bases: readonly string[];
   private readonly notNull: readonly number[];
   private readonly row: Value[];
@@ -256,6 +314,8 @@ class RowPreparer {
     this.bases = table.types.map((t) => t.base);
     this.notNull = table.def.columns.flatMap((c, i) => (c.notNull || c.primaryKey ? [i] : []));
     this.castMemo = table.types.map((t) => (t.base === 'DECIMAL' ? new Map() : null));
+    this.lastRaw = table.types.map(() => undefined);
+    this.lastCast = table.types.map(() => null);
     this.row = new Array<Value>(table.types.length).fill(null);
     this.fullWidth = new Set(this.positions).size === table.types.length ? this.positions.length : -1;
   }
@@ -351,7 +411,7 @@ class RowPreparer {
       const parent = this.scope.schema.requireTable(ref.table);
       const parentPos = parent.column(ref.column);
       const samples = this.fkSamples[i]!;
-      if (parentPos === parent.rowidColumn && allRowidsPresent(this.scope, parent, samples)) continue;
+      if (parentPos === parent.rowidColumn && (denseRowidsCover(this.scope, parent, samples) || allRowidsPresent(this.scope, parent, samples))) continue;
       // A key may be missing (or the parent key is not its rowid): checked one by one, in load order.
       for (const v of samples.values()) {
         if (rowsWhere(this.scope, parent, parentPos, v).length === 0) {
@@ -385,9 +445,16 @@ class RowPreparer {
     const memo = this.castMemo[pos];
     const primitive = typeof raw === 'number' || typeof raw === 'string';
     if (memo !== null && memo !== undefined && primitive) {
+      // Most rows repeat the previous row's input: one comparison instead of a hash lookup.
+      if (raw === this.lastRaw[pos]) {
+        row[pos] = this.lastCast[pos]!;
+        return;
+      }
       const hit = memo.get(raw);
       if (hit !== undefined) {
         row[pos] = hit;
+        this.lastRaw[pos] = raw;
+        this.lastCast[pos] = hit;
         return;
       }
     }
@@ -400,6 +467,31 @@ class RowPreparer {
 }
 
 const CAST_MEMO_MAX = 256;
+
+/**
+ * True when `parent`'s rowids are dense (its entry count equals last - first + 1: rowids are
+ * unique, so every integer between them is present) and every value is an integer in that
+ * range. False means only "not proven" (allRowidsPresent decides). Reads leaf headers, not
+ * rows, and needs no sort: a load whose parent was itself loaded with rowids 1..n, the usual case.
+ */
+function denseRowidsCover(scope: WriteScope, parent: TableInfo, values: ReadonlyMap<unknown, Value>): boolean {
+  // Counting reads every leaf of the parent: not worth it for a few keys of a big parent.
+  if (parent.rowCount !== undefined && parent.rowCount > DENSE_CHECK_RATIO * values.size) return false;
+  const tree = new BTree(scope.txn, parent.def.rootPage);
+  const last = tree.lastKey();
+  if (typeof last !== 'number') return false;
+  const cursor = tree.cursor();
+  if (!cursor.seek(0)) return false;
+  const first = cursor.key;
+  if (typeof first !== 'number' || countEntries(scope.txn, parent.def.rootPage) !== last - first + 1) return false;
+  for (const v of values.values()) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < first || v > last) return false;
+  }
+  return true;
+}
+
+/** denseRowidsCover is tried while the parent has at most this many rows per distinct key sought. */
+const DENSE_CHECK_RATIO = 64;
 
 /**
  * True when every value is the rowid of a row of `parent`; false when one is not (or is not an

@@ -64,6 +64,23 @@ describe('RecordScratch', () => {
     }
   });
 
+  it('writes DECIMAL instances reused across rows and columns, and integers around 2^31, as encodeRecord does', () => {
+    const types: SqlType[] = [{ base: 'DECIMAL' }, { base: 'INT64' }, { base: 'DECIMAL' }];
+    const pool = [new Decimal(99n, 2), new Decimal(-199n, 2), new Decimal(5n, 0), new Decimal(2n ** 60n, 3)];
+    const ints = [0, 1, 63, 64, -64, -65, 2 ** 30 - 1, -(2 ** 30), 2 ** 30, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 2 ** 52 - 1];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.nat(ints.length - 1), fc.nat(3)), { minLength: 1, maxLength: 30 }), (picks) => {
+        const s = new RecordScratch(types);
+        for (const [a, i, b] of picks) {
+          const row: Value[] = [pool[a]!, ints[i]!, pool[b]!];
+          s.encode(row, overflow);
+          expect(Buffer.from(s.bytes.subarray(0, s.length)).toString('hex')).toBe(Buffer.from(encodeRecord(row, types, overflow)).toString('hex'));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('reports a value of the wrong type as encodeRecord does', () => {
     const s = new RecordScratch([{ base: 'INT64' }]);
     expect(() => s.encode(['x'], overflow)).toThrow(/record field 0/);

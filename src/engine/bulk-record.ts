@@ -36,7 +36,8 @@ const utf8 = new TextEncoder();
 
 /** Encodes rows of one table; `bytes[0, length)` holds the last row encoded. */
 export class RecordScratch {
-  bytes = new Uint8Array(1024);
+  /** Sized for the fast path's worst case at once: growing it later is a path the JIT has not seen. */
+  bytes: Uint8Array;
   length = 0;
   /** Per column: its type as a small code (a switch on numbers compiles to a jump table). */
   private readonly codes: Uint8Array;
@@ -45,8 +46,12 @@ export class RecordScratch {
    * instance per distinct input, and loads repeat prices; Decimal is immutable), at most DECIMAL_MEMO_MAX.
    */
   private readonly decimals: Map<Decimal, Uint8Array>[];
+  /** The DECIMAL value written last (any column) and its field bytes. */
+  private lastDecimal: Decimal | null = null;
+  private lastField: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly types: readonly SqlType[]) {
+    this.bytes = new Uint8Array(8 + types.length * FAST_FIELD_MAX);
     this.codes = Uint8Array.from(types, (t) => CODE[t.base] ?? C_OTHER);
     this.decimals = types.map(() => new Map<Decimal, Uint8Array>());
   }
@@ -108,12 +113,19 @@ export class RecordScratch {
         }
         case C_DECIMAL: {
           if (!(v instanceof Decimal)) return false;
-          const memo = this.decimals[i]!;
-          let field = memo.get(v);
-          if (field === undefined) {
-            field = decimalField(v);
-            if (field === undefined) return false;
-            if (memo.size < DECIMAL_MEMO_MAX) memo.set(v, field);
+          let field: Uint8Array | undefined;
+          // Loads repeat a price row after row: the previous row's instance needs no lookup.
+          if (v === this.lastDecimal) field = this.lastField;
+          else {
+            const memo = this.decimals[i]!;
+            field = memo.get(v);
+            if (field === undefined) {
+              field = decimalField(v);
+              if (field === undefined) return false;
+              if (memo.size < DECIMAL_MEMO_MAX) memo.set(v, field);
+            }
+            this.lastDecimal = v;
+            this.lastField = field;
           }
           for (let k = 0; k < field.length; k++) b[pos++] = field[k]!;
           break;
@@ -159,6 +171,18 @@ function putOther(b: Uint8Array, pos: number, code: number, v: Value): number {
 function putZigzag(b: Uint8Array, pos: number, kind: number, v: number): number {
   let z = v >= 0 ? v * 2 : -v * 2 - 1;
   b[pos++] = kind;
+  if (z < 0x80000000) {
+    // Below 2^31 (most integers): shifts, not the float division the general loop needs.
+    const start = pos + 1;
+    let p = start;
+    while (z >= 128) {
+      b[p++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    b[p++] = z;
+    b[pos] = p - start;
+    return p;
+  }
   const lenAt = pos++;
   const start = pos;
   while (z >= 128) {

@@ -103,6 +103,13 @@ export class PageCache {
     return e.data;
   }
 
+  /** The cached image of `pageNo` at version `lsn`, or undefined; no effect on stats or the policy (checkpoint copies). */
+  peek(pageNo: number, lsn: number): Uint8Array | undefined {
+    let e = this.byPage.get(pageNo) ?? null;
+    while (e !== null && e.lsn !== lsn) e = e.sibling;
+    return e === null ? undefined : e.data;
+  }
+
   /** Adds an image just read from a file (after a `get` miss). */
   put(pageNo: number, lsn: number, data: Uint8Array): void {
     const e = new Entry(pageNo, lsn, data, this.tick);

@@ -25,6 +25,7 @@ import {
   newHeaderFields,
 } from './db-header.js';
 import { walkFreelist } from './freelist.js';
+import { copyCheckpointPages } from './checkpoint-copy.js';
 
 const isValidHeader = (page: Uint8Array): boolean => {
   try {
@@ -399,17 +400,11 @@ export class Pager {
       return { pagesCopied: 0, walBytesBefore, walBytesAfter: walBytesBefore, truncated: false, checkpointLsn: safe };
     }
     const page1 = this.readVersion(1, safe);
+    let copied = copyCheckpointPages(plan, this.cache, log, this.main, this.pageSize);
     const buf = new Uint8Array(this.pageSize);
-    let copied = 0;
-    for (const { pageNo, version } of plan) {
-      if (pageNo === 1) continue;
-      log.readPayload(pageNo, version.offset, buf);
-      this.main.write(buf, (pageNo - 1) * this.pageSize);
-      // The copied version is now the main file's: its cached image stays valid under key 0
-      // (no reader can still look it up by its LSN once the log forgets it).
-      this.cache.rekey(pageNo, version.lsn, 0);
-      copied++;
-    }
+    // The copied versions are now the main file's: their cached images stay valid under key 0
+    // (no reader can still look them up by their LSNs once the log forgets them).
+    for (const { pageNo, version } of plan) if (pageNo !== 1) this.cache.rekey(pageNo, version.lsn, 0);
     const wantSize = this.committed.pageCount * this.pageSize;
     if (this.main.size() < wantSize) this.main.truncate(wantSize);
     // Backup header first (synced with the pages), then the primary: a torn primary write

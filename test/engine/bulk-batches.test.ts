@@ -178,4 +178,27 @@ describe('bulkLoad into non-empty tables, in batches', () => {
     db.bulkLoad('t', range(3000, 6000), { batchSize: 1000 });
     expect(roots()).toEqual(first);
   });
+
+  it('fills indexes on the same columns (an explicit index beside the automatic FK one) from one set of entries', () => {
+    const vfs = new MemoryVfs();
+    const db = Database.open('s.ddb', { vfs });
+    db.exec(`CREATE TABLE p (id INT PRIMARY KEY);
+      CREATE TABLE c (id INT PRIMARY KEY, pid INT REFERENCES p(id), code TEXT, x INT);
+      CREATE INDEX c_pid ON c (pid);
+      CREATE INDEX c_pid_again ON c (pid);
+      CREATE UNIQUE INDEX c_code ON c (code);
+      CREATE UNIQUE INDEX c_code_again ON c (code);
+      CREATE INDEX c_pid_x ON c (pid, x)`);
+    db.bulkLoad('p', Array.from({ length: 300 }, (_, i) => [i + 1]));
+    const kid = (i: number): unknown[] => [i, 1 + (Math.imul(i, 2654435761) >>> 0) % 300, `k${i}`, i % 7];
+    db.bulkLoad('c', Array.from({ length: 2000 }, (_, i) => kid(i + 1)));
+    db.bulkLoad('c', Array.from({ length: 1000 }, (_, i) => kid(i + 2001)), { batchSize: 300 });
+    const counts = checkAllTrees(db, vfs, 's.ddb');
+    for (const name of ['c', 'fk_c_pid_idx', 'c_pid', 'c_pid_again', 'c_code', 'c_code_again', 'c_pid_x']) expect([name, counts.get(name)]).toEqual([name, 3000]);
+    expect(rows(db, 'SELECT COUNT(*), SUM(id) FROM c WHERE pid = 17')).toEqual(rows(db, 'SELECT COUNT(*), SUM(id) FROM c WHERE pid + 0 = 17'));
+    // Both unique indexes still see duplicates, within the load and against the rows already there.
+    expect(failure(() => db.bulkLoad('c', [[5001, 1, 'dup', 0], [5002, 2, 'dup', 0]])).message).toMatch(/unique constraint "c_code"/);
+    expect(failure(() => db.bulkLoad('c', [[5003, 1, 'k5', 0]])).message).toMatch(/unique constraint "c_code"/);
+    expect(rows(db, 'SELECT COUNT(*) FROM c')).toEqual([[3000]]);
+  });
 });
