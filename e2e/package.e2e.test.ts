@@ -27,11 +27,15 @@ const TARGET_GZIP_BYTES = 80 * 1024;
  * Regression ceiling. The target is missed (113 KiB at 06:00 UTC on 2026-11-24, 124 KiB at 08:10
  * after ordered index scans, USING joins, merged bulk loads, in-place leaf edits and the
  * streaming export, 132.5 KiB at 08:50 after backward cursors, the sort rewrite, spill-frame
- * reuse and the primary-key fast paths: the SQL engine is ~90% of the worker, and minifier or packaging changes would
- * recover at most ~3 KiB; see docs/benchmarks.md "Browser: DecentDB"); this bound stops it
- * growing unnoticed. Raise it only with a measured reason.
+ * reuse and the primary-key fast paths; ~142.5 KiB at 11:20 after operators that spill past the
+ * memory budget (Grace hash join, hash aggregation, block nested loop: ~2 KiB), window
+ * functions (~2 KiB), WITH RECURSIVE, NATURAL joins, the rowid-lookup and leaf-search paths,
+ * in-place record decoding with the LIKE prefilter, and the checkpoint copy: the SQL engine is
+ * ~90% of the worker, and minifier or packaging changes would recover at most ~3 KiB; see
+ * docs/benchmarks.md "Browser: DecentDB"); this bound stops it growing unnoticed. Raise it only
+ * with a measured reason.
  */
-const CEILING_GZIP_BYTES = 136 * 1024;
+const CEILING_GZIP_BYTES = 146 * 1024;
 
 const APP_HTML = `<!doctype html>
 <meta charset="utf-8">
