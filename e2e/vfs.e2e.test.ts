@@ -26,6 +26,20 @@ describe('OpfsVfs in a Chromium worker', () => {
     expect(results.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('passes the Vfs contract for files in the temp area (no spare handles)', async () => {
+    const results = await inWorker<CheckResult[]>('contractOpfsTempArea');
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('spills sorts, aggregates, joins and DISTINCT through many temporary files, and removes them', async () => {
+    const r = await inWorker<{ same: boolean; sortSpills: number; operatorSpills: number; tempBytesAfter: number }>('opfsSpill');
+    expect(r.same).toBe(true);
+    expect(r.sortSpills).toBeGreaterThan(0);
+    expect(r.operatorSpills).toBeGreaterThan(0);
+    expect(r.tempBytesAfter).toBe(0);
+  });
+
   it('keeps synced bytes across instances', async () => {
     expect(await inWorker<boolean>('opfsReopen')).toBe(true);
   });

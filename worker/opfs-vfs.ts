@@ -1,11 +1,13 @@
 /**
  * OpfsVfs: the engine's Vfs over OPFS FileSystemSyncAccessHandles (worker-only API). Handles
  * are opened asynchronously by `create`/`prepare` before the synchronous engine runs; files the
- * engine opens without preparation (temporary sort files) take a pre-opened spare handle from
- * a small pool. Does no locking between tabs: owner-election.ts guarantees one owner.
+ * engine opens without preparation (temporary sort and spill files) take a pre-opened spare
+ * handle from a small pool, and once it is empty share one more handle in extents
+ * (opfs-temp-area.ts). Does no locking between tabs: owner-election.ts guarantees one owner.
  *
  * Invariants:
- *  1. every open access handle is in exactly one of `files` (bound to a path) or `spares`;
+ *  1. every open access handle is in exactly one of `files` (bound to a path) or `spares`, or is
+ *     the temp area's (`areaEntry`), whose files are in `temps`;
  *  2. a path's VfsFile objects share one handle; closing a VfsFile never closes the handle
  *     (OPFS allows one handle per file, so reopen must be synchronous and free);
  *  3. a spare-backed file is temporary: it lives under its spare's name and `delete` (or
@@ -14,6 +16,7 @@
 import { DecentDBError, ioError } from '../src/util/index.js';
 import type { OpenFlags, Vfs, VfsFile } from '../src/vfs/index.js';
 import { ClosableFile, errorName, isQuotaError, quotaError, sleep } from './dom-util.js';
+import { TempArea, TempAreaFile, type TempData } from './opfs-temp-area.js';
 
 /** The worker-only OPFS handle (lib.webworker's FileSystemSyncAccessHandle, narrowed). */
 export interface SyncAccessHandle {
@@ -171,6 +174,10 @@ export class OpfsVfs implements Vfs {
   private readonly existing = new Set<string>();
   private readonly deletedOnDisk = new Set<string>();
   private spareSeq = 0;
+  /** Temporary files past the spare pool, multiplexed on `areaEntry`'s handle. */
+  private readonly temps = new Map<string, TempData>();
+  private areaEntry: Entry | null = null;
+  private area: TempArea | null = null;
 
   private constructor(private readonly dir: OpfsDirectory, private readonly options: OpfsVfsOptions) {}
 
@@ -208,13 +215,20 @@ export class OpfsVfs implements Vfs {
     }
   }
 
-  /** Refills the spare pool; call between requests. */
+  /** Refills the spare pool (and opens the temp area once); call between requests. */
   async settle(): Promise<void> {
     while (this.spares.length < (this.options.spareHandles ?? 4)) {
       const fileName = `${SPARE_PREFIX}${this.spareSeq++}`;
       const entry = await this.openHandle(fileName, fileName, true);
       entry.handle.truncate(0);
       this.spares.push(entry);
+    }
+    if (this.areaEntry === null) {
+      const fileName = `${SPARE_PREFIX}area`;
+      const entry = await this.openHandle(fileName, fileName, true);
+      entry.handle.truncate(0);
+      this.areaEntry = entry;
+      this.area = new TempArea(entry.handle, (bytes, path) => this.checkQuota(bytes, path));
     }
   }
 
@@ -225,9 +239,22 @@ export class OpfsVfs implements Vfs {
   }
 
   open(path: string, flags: OpenFlags): VfsFile {
+    const temp = this.temps.get(path);
+    if (temp !== undefined) {
+      const f = new TempAreaFile(this.area!, temp, path); // temps is empty without an area
+      if (flags.mode === 'create') f.truncate(0);
+      return f;
+    }
     let entry = this.files.get(path);
     if (!this.existing.has(path)) {
       if (flags.mode === 'open') throw new DecentDBError('ERR_IO', `no such file: ${path}`, { path });
+      if (entry === undefined && this.spares.length === 0 && this.area !== null) {
+        const data: TempData = { extents: [], length: 0 };
+        this.temps.set(path, data);
+        this.existing.add(path);
+        this.deletedOnDisk.delete(path);
+        return new TempAreaFile(this.area, data, path);
+      }
       if (entry === undefined) entry = this.takeSpare(path);
       this.existing.add(path);
       this.deletedOnDisk.delete(path);
@@ -240,6 +267,12 @@ export class OpfsVfs implements Vfs {
 
   delete(path: string): void {
     if (!this.existing.delete(path)) return;
+    const temp = this.temps.get(path);
+    if (temp !== undefined) {
+      this.temps.delete(path);
+      this.area!.release(temp.extents, path); // temps is empty without an area
+      return;
+    }
     const entry = this.files.get(path);
     if (entry === undefined) return;
     entry.handle.truncate(0);
@@ -259,7 +292,7 @@ export class OpfsVfs implements Vfs {
   usedBytes(): number {
     let n = 0;
     for (const e of this.files.values()) n += e.handle.getSize();
-    return n;
+    return n + (this.area?.sizeBytes ?? 0);
   }
 
   /** @internal Throws the quota error when the test hook's limit would be passed (growth ≤ 0 never fails). */
@@ -272,7 +305,7 @@ export class OpfsVfs implements Vfs {
   async close(): Promise<void> {
     let failure: unknown;
     const removals = [...this.deletedOnDisk].map(opfsFileName);
-    for (const e of new Set([...this.files.values(), ...this.spares])) {
+    for (const e of new Set([...this.files.values(), ...this.spares, ...(this.areaEntry === null ? [] : [this.areaEntry])])) {
       try {
         e.handle.flush();
       } catch (err) {
@@ -283,6 +316,9 @@ export class OpfsVfs implements Vfs {
     }
     this.files.clear();
     this.spares.length = 0;
+    this.temps.clear();
+    this.areaEntry = null;
+    this.area = null;
     for (const name of removals) await this.dir.removeEntry(name).catch(() => undefined); // best effort: stale spares are removed at the next create
     if (failure !== undefined) throw ioError('flush failed while closing the OPFS files', failure);
   }

@@ -5,6 +5,7 @@
  */
 import { expose } from 'comlink';
 import { vfsContractChecks } from '../../src/vfs/index.js';
+import { Database } from '../../src/engine/index.js';
 import { IdbVfs } from '../../worker/idb-vfs.js';
 import { OpfsVfs } from '../../worker/opfs-vfs.js';
 
@@ -49,6 +50,53 @@ const api = {
     const vfs = await OpfsVfs.create(unique('contract'));
     return { vfs, close: () => vfs.close() };
   }),
+
+  /** The contract again with no spare handles: every unprepared file lives in the temp area. */
+  contractOpfsTempArea: () => contract(async () => {
+    const vfs = await OpfsVfs.create(unique('contract-area'), { spareHandles: 0 });
+    return { vfs, close: () => vfs.close() };
+  }),
+
+  /**
+   * Sorts, hash aggregation, hash joins and DISTINCT past a 4 KiB memory budget on OPFS with
+   * one spare handle (so most spill files share the temp area), against the same queries in
+   * memory. Returns whether every result matched, the spill counts EXPLAIN ANALYZE reported,
+   * and the bytes the OPFS files hold once the statements are done (the database and its WAL).
+   */
+  async opfsSpill(): Promise<{ same: boolean; sortSpills: number; operatorSpills: number; tempBytesAfter: number }> {
+    const vfs = await OpfsVfs.create(unique('spill'), { spareHandles: 1 });
+    await vfs.prepare('s.ddb', 's.ddb-wal');
+    const disk = Database.open('s.ddb', { vfs, memoryBudgetBytes: 4096 });
+    const mem = Database.open(':memory:');
+    const setup = 'CREATE TABLE t (id INTEGER PRIMARY KEY, g INT, s TEXT)';
+    const rowsIn: [number, number, string][] = Array.from({ length: 20_000 }, (_, i) => [i + 1, (i * 7919) % 1999, `text ${(i * 104729) % 20_000}`]);
+    for (const db of [disk, mem]) {
+      db.exec(setup);
+      db.bulkLoad('t', rowsIn);
+    }
+    const queries = [
+      'SELECT g, count(*), max(s) FROM t GROUP BY g ORDER BY g',
+      'SELECT s FROM t ORDER BY s LIMIT 5 OFFSET 15000',
+      'SELECT count(*), sum(a.id) FROM t a JOIN t b ON a.g = b.g',
+      'SELECT count(*) FROM (SELECT DISTINCT s FROM t) d',
+    ];
+    let same = true;
+    let sortSpills = 0;
+    let operatorSpills = 0;
+    for (const q of queries) {
+      same &&= JSON.stringify(disk.query(q, [], { rowMode: 'array' })) === JSON.stringify(mem.query(q, [], { rowMode: 'array' }));
+      const stats = disk.query(`EXPLAIN ANALYZE ${q}`, [], { rowMode: 'array' }).map((r) => String((r as unknown[])[0])).join('\n');
+      sortSpills += Number(/sort spills: (\d+)/.exec(stats)?.[1] ?? 0);
+      operatorSpills += Number(/operator spills: (\d+)/.exec(stats)?.[1] ?? 0);
+    }
+    disk.checkpoint();
+    const dbBytes = vfs.open('s.ddb', { mode: 'open' }).size() + vfs.open('s.ddb-wal', { mode: 'open' }).size();
+    const tempBytesAfter = vfs.usedBytes() - dbBytes;
+    disk.close();
+    mem.close();
+    await vfs.close();
+    return { same, sortSpills, operatorSpills, tempBytesAfter };
+  },
 
   contractIdb: () => contract(async () => {
     const vfs = await IdbVfs.create(unique('contract'));
