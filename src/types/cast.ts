@@ -12,33 +12,14 @@ import { pgTypeName } from './compare.js';
 import { INT64_MAX, INT64_MIN, decFromInt, decRound, decToInt64, decToNumber, decimalFromNumberText, parseDecimal, pow10 } from './decimal.js';
 import { formatTimestamp, parseTimestamp, systemClock, truncateToDay } from './datetime.js';
 import type { Clock } from './datetime.js';
+import { floatToText } from './float-text.js';
+
+export { floatToText };
 
 const SAFE_MAX = 9007199254740991n;
 
 function normInt(r: bigint): number | bigint {
   return r >= -SAFE_MAX && r <= SAFE_MAX ? Number(r) : r;
-}
-
-/** float8out: shortest round-trip digits; exponent form below 1e-4 and from 1e15 ('1e+15', '1.5e-07'). */
-export function floatToText(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const expForm = x.toExponential(); // shortest digits: "-1.2345e+17"
-  const ePos = expForm.indexOf('e');
-  const neg = x < 0;
-  const digits = expForm.slice(neg ? 1 : 0, ePos).replace('.', '');
-  const exp = Number(expForm.slice(ePos + 1));
-  const sign = neg ? '-' : '';
-  if (exp < -4 || exp >= 15) {
-    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const abs = Math.abs(exp);
-    return `${sign}${mant}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length);
-  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
 /** uuid_out: lower-case 8-4-4-4-12. */
