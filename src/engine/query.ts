@@ -177,7 +177,7 @@ export function explainStatement(ctx: EngineContext, stmt: ast.ExplainStmt, para
       let rows = 0;
       for (const _ of execute(plan, ectx)) rows++;
       const c = ectx.counters;
-      lines.push(`Rows: ${rows}; rows read: ${c.rowsRead}; index entries: ${c.indexEntries}; rechecks failed: ${c.rechecksFailed}; sort spills: ${c.sortSpills}${c.operatorSpills > 0 ? `; operator spills: ${c.operatorSpills}` : ''}${c.prefiltered > 0 ? `; rows rejected undecoded by the LIKE prefilter: ${c.prefiltered}` : ''}${c.trigramSearches > 0 ? `; trigram candidates: ${c.trigramCandidates}` : ''}`);
+      lines.push(`Rows: ${rows}; rows read: ${c.rowsRead}; index entries: ${c.indexEntries}; rechecks failed: ${c.rechecksFailed}; sort spills: ${c.sortSpills}${c.operatorSpills > 0 ? `; operator spills: ${c.operatorSpills}` : ''}${c.prefiltered > 0 ? `; rows rejected undecoded by the LIKE prefilter: ${c.prefiltered}` : ''}${c.topNPruned > 0 ? `; rows pruned undecoded by top-N: ${c.topNPruned}` : ''}${c.trigramSearches > 0 ? `; trigram candidates: ${c.trigramCandidates}` : ''}`);
     } finally {
       read?.end();
     }

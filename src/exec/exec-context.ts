@@ -36,9 +36,11 @@ export interface ExecCounters {
   trigramCandidates: number;
   /** Of rowsRead, rows rejected from their stored bytes without decoding (text-prefilter.ts). */
   prefiltered: number;
+  /** Of rowsRead, rows rejected undecoded because a TopN above could not return them (top-n-bound.ts). */
+  topNPruned: number;
 }
 
-export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, operatorSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0, prefiltered: 0 });
+export const newCounters = (): ExecCounters => ({ rowsRead: 0, indexEntries: 0, rechecksFailed: 0, subqueryRuns: 0, sortSpills: 0, operatorSpills: 0, topNMaxHeap: 0, trigramSearches: 0, trigramCandidates: 0, prefiltered: 0, topNPruned: 0 });
 
 export interface ExecContext {
   readonly store: PageStore;

@@ -7,6 +7,7 @@
 import { DecentDBError, assertNever } from '../util/index.js';
 import type { SqlType, Value } from '../record/index.js';
 import type { BSubquery, FrameEdge, OutputColumn, PhysicalPlan, PlanNode } from '../planner/index.js';
+import { rowidColumn } from '../planner/index.js';
 import { bindParams, compileExpr, compilePredicate } from './compile-expr.js';
 import type { Compiled, Env } from './compile-expr.js';
 import type { ExecContext } from './exec-context.js';
@@ -17,6 +18,7 @@ import type { Operator } from './operator.js';
 import { IncrementalSortOp } from './incremental-sort.js';
 import { ScanOp } from './scan-op.js';
 import { SortOp, TopNOp, makeComparator } from './sort-ops.js';
+import { TopNBound } from './top-n-bound.js';
 import { WindowOp } from './window-op.js';
 import { RecursiveUnionOp, WorkTableScanOp, type WorkTable } from './recursive-union.js';
 
@@ -46,20 +48,56 @@ function nodeTypes(n: PlanNode): readonly SqlType[] | null {
   }
 }
 
+type ScanNode = Extract<PlanNode, { kind: 'scan' }>;
+
+/** A TopN's bound and the Scan below it that prunes with it (top-n-bound.ts). */
+interface Pruning {
+  readonly scan: ScanNode;
+  readonly bound: TopNBound;
+}
+
+/**
+ * The pruning for a TopN over `n` ordered first by `key`: when that key is a TEXT or INT64
+ * column (not the rowid) of a table Scan reached through filters and column projections only.
+ */
+function topNPruning(n: PlanNode, key: Extract<PlanNode, { kind: 'topN' }>['keys'][number]): Pruning | null {
+  if (key.expr.kind !== 'col' || key.expr.slot < 0) return null;
+  const base = key.expr.type.base;
+  if (base !== 'TEXT' && base !== 'INT64') return null;
+  let slot = key.expr.slot;
+  for (;;) {
+    if (n.kind === 'filter') n = n.input;
+    else if (n.kind === 'project') {
+      const e = n.exprs[slot];
+      if (e === undefined || e.kind !== 'col' || e.slot < 0) return null;
+      slot = e.slot;
+      n = n.input;
+    } else break;
+  }
+  if (n.kind !== 'scan') return null;
+  const field = slot - n.offset;
+  const column = n.table.columns[field];
+  if (column === undefined || column.type.base !== base || field === rowidColumn(n.table)) return null;
+  return { scan: n, bound: new TopNBound(field, base === 'TEXT', key.desc, key.nullsFirst) };
+}
+
 /** Builds the operator tree of `n` (exported for tests that drive single operators). */
-export function buildOperator(n: PlanNode, env: Env): Operator {
+export function buildOperator(n: PlanNode, env: Env, pruning: Pruning | null = null): Operator {
   const c = (e: Parameters<typeof compileExpr>[0]): Compiled => compileExpr(e, env);
   switch (n.kind) {
-    case 'scan':
-      return new ScanOp(n, env);
+    case 'scan': {
+      const scan = new ScanOp(n, env);
+      if (pruning !== null && pruning.scan === n) scan.attachBound(pruning.bound);
+      return scan;
+    }
     case 'values':
       return new ValuesOp(n.rows.map((r) => r.map(c)), n.width, n.offset);
     case 'subqueryScan':
       return new SubqueryScanOp(buildOperator(n.input, env), n.offset, n.width, compilePredicate(n.filter, env));
     case 'filter':
-      return new FilterOp(buildOperator(n.input, env), compilePredicate(n.predicate, env)!);
+      return new FilterOp(buildOperator(n.input, env, pruning), compilePredicate(n.predicate, env)!);
     case 'project':
-      return new ProjectOp(buildOperator(n.input, env), n.exprs.map(c));
+      return new ProjectOp(buildOperator(n.input, env, pruning), n.exprs.map(c));
     case 'nestedLoopJoin':
       return new NestedLoopJoinOp(n.join, buildOperator(n.left, env), buildOperator(n.right, env), compilePredicate(n.cond, env), n.rightSlots, env);
     case 'indexNestedLoopJoin':
@@ -70,8 +108,11 @@ export function buildOperator(n: PlanNode, env: Env): Operator {
       return new SortOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), nodeTypes(n.input), env);
     case 'incrementalSort':
       return new IncrementalSortOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), n.groupSlot, n.groupType, nodeTypes(n.input), env);
-    case 'topN':
-      return new TopNOp(buildOperator(n.input, env), makeComparator(n.keys, n.keys.map((k) => c(k.expr))), c(n.limit), n.offset === null ? null : c(n.offset), env);
+    case 'topN': {
+      const prune = n.keys.length > 0 ? topNPruning(n.input, n.keys[0]!) : null;
+      const cmp = makeComparator(n.keys, n.keys.map((k) => c(k.expr)));
+      return new TopNOp(buildOperator(n.input, env, prune), cmp, c(n.limit), n.offset === null ? null : c(n.offset), env, prune?.bound ?? null);
+    }
     case 'aggregate': {
       const root = countStarRoot(n);
       if (root !== null) return new CountScanOp(root, n.aggs.length, env);

@@ -28,6 +28,7 @@ import type { ExecContext } from './exec-context.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
 import type { Operator, Predicate } from './operator.js';
 import { TextPrefilter } from './text-prefilter.js';
+import type { TopNBound } from './top-n-bound.js';
 import { compileTrigramArgs, countedCandidates, openTrigram } from './trigram-access.js';
 import type { TrigramArgs } from './trigram-access.js';
 
@@ -92,6 +93,10 @@ export class ScanOp implements Operator {
   private readonly trigramArgs: TrigramArgs | null;
   /** Rejects rows from their bytes before decoding, when the filter allows (text-prefilter.ts). */
   private readonly prefilter: TextPrefilter | null;
+  /** Rejects rows a TopN above cannot return, from their bytes (top-n-bound.ts). */
+  private bound: TopNBound | null = null;
+  /** prefilter or bound is set: rows are checked from their bytes first. */
+  private byteChecks: boolean;
   /** Trigram candidate keys of this open; null when the access scans. */
   private candidates: Iterator<U64> | null = null;
 
@@ -121,6 +126,13 @@ export class ScanOp implements Operator {
     this.trigramArgs = a.kind === 'trigram' ? compileTrigramArgs(a, env) : null;
     const text = node.table.columns.map((c) => c.type.base === 'TEXT');
     this.prefilter = TextPrefilter.of(node.filter, node.offset, text, env);
+    this.byteChecks = this.prefilter !== null;
+  }
+
+  /** Lets the TopN above prune this scan's rows (execute.ts checks the path between them). */
+  attachBound(bound: TopNBound): void {
+    this.bound = bound;
+    this.byteChecks = true;
   }
 
   open(): void {
@@ -276,7 +288,7 @@ export class ScanOp implements Operator {
         const key = c.value;
         if (!table.seek(key) || compareKeys(table.key, key) !== 0) continue;
         counters.rowsRead++;
-        if (this.prefilter !== null && this.prefiltered(table)) {
+        if (this.byteChecks && this.prefiltered(table)) {
           counters.rechecksFailed++;
           continue;
         }
@@ -292,7 +304,7 @@ export class ScanOp implements Operator {
         this.started = true;
         if (!ok) return undefined;
         counters.rowsRead++;
-        if (this.prefilter !== null && this.prefiltered(table)) continue;
+        if (this.byteChecks && this.prefiltered(table)) continue;
         const row = this.decodeCurrent(table);
         if (this.filter === null || this.filter(row)) return row;
         this.spare = row;
@@ -331,7 +343,7 @@ export class ScanOp implements Operator {
         if (!this.fetch(table, rowid)) continue;
       }
       counters.rowsRead++;
-      if (this.prefilter !== null && this.prefiltered(table)) {
+      if (this.byteChecks && this.prefiltered(table)) {
         counters.rechecksFailed++;
         continue;
       }
@@ -415,12 +427,21 @@ export class ScanOp implements Operator {
     return out;
   }
 
-  /** Whether the prefilter rejects the table cursor's entry (counted) from its inline bytes. */
+  /** Whether the prefilter or the TopN bound rejects the table cursor's entry (counted) from its inline bytes. */
   private prefiltered(table: BTreeCursor): boolean {
     const page = table.valueInPage();
-    if (page === null || !this.prefilter!.rejects(page, table.valueStart, table.valueEnd)) return false;
-    this.env.ctx.counters.prefiltered++;
-    return true;
+    if (page === null) return false;
+    const s = table.valueStart;
+    const e = table.valueEnd;
+    if (this.prefilter !== null && this.prefilter.rejects(page, s, e)) {
+      this.env.ctx.counters.prefiltered++;
+      return true;
+    }
+    if (this.bound !== null && this.bound.rejects(page, s, e)) {
+      this.env.ctx.counters.topNPruned++;
+      return true;
+    }
+    return false;
   }
 
   /** The row of the table cursor's entry, decoded in place when the record is stored inline. */

@@ -14,6 +14,7 @@ import { rowBytes, rowCodec } from './row-codec.js';
 import { KeyColumns, iota, keySpecs, pick, rowComparator } from './sort-keys.js';
 import type { IndexCompare, KeySpec, RowCompare, RowComparator } from './sort-keys.js';
 import { select, sortIndex, sortRange } from './sort-select.js';
+import type { TopNBound } from './top-n-bound.js';
 
 export type { RowCompare, RowComparator } from './sort-keys.js';
 
@@ -169,8 +170,11 @@ export class TopNOp implements Operator {
     private readonly limit: Compiled,
     private readonly offset: Compiled | null,
     private readonly env: Env,
+    /** Published after each cut for the Scan below to prune with (top-n-bound.ts). */
+    private readonly bound: TopNBound | null = null,
   ) {}
   open(): void {
+    this.bound?.reset();
     const limit = countValue(this.limit([]), 'LIMIT');
     const skip = this.offset === null ? 0 : countValue(this.offset([]), 'OFFSET');
     const cap = limit + skip;
@@ -229,6 +233,7 @@ export class TopNOp implements Operator {
           kc.compact(keep);
           cmp = kc.comparator();
           worst = keep.indexOf(worstOld);
+          this.bound?.set(kc.cols[0]![worst]!);
         }
       }
     }
