@@ -57,6 +57,12 @@ export function rowsWhere(scope: WriteScope, table: TableInfo, pos: number, valu
   return out;
 }
 
+/** Whether some row of `table` has `value` (never NULL) in column `pos`: by rowid without decoding the row. */
+export function anyRowWhere(scope: WriteScope, table: TableInfo, pos: number, value: Value): boolean {
+  if (pos === table.rowidColumn) return (typeof value === 'number' || typeof value === 'bigint') && scope.rows.exists(table, value);
+  return rowsWhere(scope, table, pos, value).length > 0;
+}
+
 /** The (child table, column position, column) pairs that reference `parent`. */
 export function referencingColumns(scope: WriteScope, parent: TableInfo): { table: TableInfo; pos: number; column: ColumnDef }[] {
   const out: { table: TableInfo; pos: number; column: ColumnDef }[] = [];
@@ -90,7 +96,7 @@ export class PendingForeignKeyChecks {
       const ref = col.references!;
       const parent = scope.schema.table(ref.table);
       const parentPos = parent?.column(ref.column) ?? -1;
-      if (parent === undefined || parentPos < 0 || rowsWhere(scope, parent, parentPos, c.value).length === 0) {
+      if (parent === undefined || parentPos < 0 || !anyRowWhere(scope, parent, parentPos, c.value)) {
         throw new DecentDBError(
           'ERR_CONSTRAINT',
           `insert or update on table "${c.table.name}" violates foreign key constraint on column "${col.name}": key (${col.name})=(${String(c.value)}) is not present in table "${ref.table}"`,
@@ -99,8 +105,8 @@ export class PendingForeignKeyChecks {
       }
     }
     for (const p of this.parentChecks) {
-      if (rowsWhere(scope, p.parent, p.parentPos, p.value).length > 0) continue;
-      if (rowsWhere(scope, p.child, p.childPos, p.value).length > 0) throw stillReferenced(p.parent, p.child, p.parent.def.columns[p.parentPos]!.name, p.value);
+      if (anyRowWhere(scope, p.parent, p.parentPos, p.value)) continue;
+      if (anyRowWhere(scope, p.child, p.childPos, p.value)) throw stillReferenced(p.parent, p.child, p.parent.def.columns[p.parentPos]!.name, p.value);
     }
     this.childChecks.length = 0;
     this.parentChecks.length = 0;

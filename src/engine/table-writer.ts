@@ -65,6 +65,11 @@ export class TableWriter {
     return bytes === undefined ? undefined : decodeRecord(bytes, this.overflow);
   }
 
+  /** Whether `table` holds a row with this rowid (no decoding). */
+  exists(table: TableInfo, rowid: Rowid): boolean {
+    return this.tree(table.def.rootPage).get(rowidToKey(rowid)) !== undefined;
+  }
+
   /**
    * Inserts `row` (one value per column, already cast to the column types). Assigns the rowid:
    * the INT64 primary key's value (assigned from the table's next rowid when NULL, and written
