@@ -81,3 +81,30 @@ describe('PageCache', () => {
     expect(c.size).toBe(16);
   });
 });
+
+describe('PageCache: prefetched images', () => {
+  it('count their first access as the load, so a scan reading ahead keeps the hot set', () => {
+    const c = new PageCache(64 * PAGE, PAGE);
+    const hot = Array.from({ length: 24 }, (_, i) => i + 1);
+    for (let round = 0; round < 3; round++) for (const p of hot) access(c, p);
+    let next = 1000;
+    for (let run = 0; run < 500; run++) {
+      // One demand miss, then 15 pages put ahead of demand and read much later than the load.
+      access(c, next);
+      for (let k = 1; k < 16; k++) c.put(next + k, 0, new Uint8Array(PAGE), true);
+      for (let k = 1; k < 16; k++) expect(c.get(next + k, 0)).toBeDefined();
+      next += 16;
+    }
+    for (const p of hot) expect(access(c, p)).toBe(true);
+  });
+
+  it('promote on a later re-read, like any page', () => {
+    const c = new PageCache(64 * PAGE, PAGE);
+    c.put(7, 0, new Uint8Array(PAGE), true);
+    expect(c.get(7, 0)).toBeDefined(); // the load
+    for (let i = 100; i < 110; i++) access(c, i);
+    expect(c.get(7, 0)).toBeDefined(); // promoted now
+    for (let i = 200; i < 400; i++) access(c, i); // a long scan flushes probation only
+    expect(c.get(7, 0)).toBeDefined();
+  });
+});

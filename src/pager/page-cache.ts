@@ -25,7 +25,8 @@ class Entry {
     /** Version key; `rekey` moves a checkpointed image to the main-file key 0. */
     public lsn: number,
     readonly data: Uint8Array,
-    readonly loadTick: number,
+    /** Access tick of the load; -1 for a prefetched image not accessed yet. */
+    public loadTick: number,
   ) {}
 }
 
@@ -95,6 +96,8 @@ export class PageCache {
     if (e.protectedList) {
       this.protectedLru.remove(e);
       this.protectedLru.pushFront(e);
+    } else if (e.loadTick < 0) {
+      e.loadTick = this.tick; // a prefetched image's first access is its load
     } else if (this.tick - e.loadTick > this.correlationWindow) {
       this.probation.remove(e);
       e.protectedList = true;
@@ -110,9 +113,9 @@ export class PageCache {
     return e === null ? undefined : e.data;
   }
 
-  /** Adds an image just read from a file (after a `get` miss). */
-  put(pageNo: number, lsn: number, data: Uint8Array): void {
-    const e = new Entry(pageNo, lsn, data, this.tick);
+  /** Adds an image just read from a file (after a `get` miss, or ahead of one: `prefetched`). */
+  put(pageNo: number, lsn: number, data: Uint8Array, prefetched = false): void {
+    const e = new Entry(pageNo, lsn, data, prefetched ? -1 : this.tick);
     e.sibling = this.byPage.get(pageNo) ?? null;
     this.byPage.set(pageNo, e);
     if (this.ghosts.delete(pageNo)) {

@@ -36,6 +36,7 @@ const isValidHeader = (page: Uint8Array): boolean => {
   }
 };
 import { PageCache } from './page-cache.js';
+import { ReadAhead } from './read-ahead.js';
 import type { PageLog } from './page-log.js';
 import {
   type CheckpointResult, type Durability, type PagerOptions, type PagerStats, type ResolvedPagerOptions,
@@ -52,6 +53,7 @@ export const walPathOf = (path: string): string => `${path}-wal`;
 export class Pager {
   readonly pageSize: number;
   /** @internal */ readonly cache: PageCache;
+  private readonly ahead: ReadAhead;
   /** @internal */ readonly log: PageLog;
   /** @internal */ readonly options: ResolvedPagerOptions;
   private committed: DbHeader;
@@ -78,6 +80,13 @@ export class Pager {
     this.options = options;
     this.pageSize = log.pageSize;
     this.cache = new PageCache(options.cacheBytes, this.pageSize);
+    this.ahead = new ReadAhead(this.pageSize, this.cache, {
+      readMainAt: (buf, offset, pageNo) => this.readMain(pageNo, buf, offset),
+      inLog: (pageNo, snapshotLsn) => this.log.find(pageNo, snapshotLsn) !== undefined,
+      prefetched: (pages) => {
+        this.counters.pagesRead += pages;
+      },
+    });
     this.lastSyncMs = options.clock();
     const last = log.lastCommitLsn;
     const mainPages = Math.ceil(main.size() / this.pageSize);
@@ -256,9 +265,10 @@ export class Pager {
     const key = v === undefined ? 0 : v.lsn;
     let img = this.cache.get(pageNo, key);
     if (img !== undefined) return img;
-    img = new Uint8Array(this.pageSize);
-    if (v !== undefined) this.log.readPayload(pageNo, v.offset, img);
-    else this.readMain(pageNo, img);
+    if (v !== undefined) {
+      img = new Uint8Array(this.pageSize);
+      this.log.readPayload(pageNo, v.offset, img);
+    } else img = this.ahead.read(pageNo, snapshotLsn);
     this.counters.pagesRead++;
     this.cache.put(pageNo, key, img);
     return img;
@@ -338,9 +348,10 @@ export class Pager {
     return safe;
   }
 
-  private readMain(pageNo: number, buf: Uint8Array): void {
+  /** Reads main-file bytes for page `pageNo` on (at `offset`, or the page's own); returns the bytes read. */
+  private readMain(pageNo: number, buf: Uint8Array, offset = (pageNo - 1) * this.pageSize): number {
     try {
-      this.main.read(buf, (pageNo - 1) * this.pageSize);
+      return this.main.read(buf, offset);
     } catch (e) {
       if (e instanceof DecentDBError) throw e;
       throw ioError(`read of page ${pageNo} failed: ${this.path}`, e, { path: this.path, pageNo });
