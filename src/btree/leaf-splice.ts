@@ -8,7 +8,7 @@
 import { putVarint, readU32, varintSize, writeU16 } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import { keyDelta } from './key.js';
-import { APPEND_ROOM, CELL_COUNT, FLAG_DELTA_KEYS, PAGE_LEAF, PageView, cacheView, pageViewCacheEnabled } from './page-view.js';
+import { APPEND_ROOM, CELL_COUNT, FLAG_DELTA_KEYS, PAGE_LEAF, PageView, cacheView, pageViewCacheEnabled, viewArrays } from './page-view.js';
 
 /** Counters for tests: splices done, and how many of them had to copy the view's arrays. @internal */
 export const leafSpliceStats = { splices: 0, viewCopies: 0 };
@@ -73,10 +73,7 @@ export function spliceLeaf(
   let w = v;
   if (!owned || v.cellOff.length < newCount + 1 || v.payOff.length < newCount) {
     leafSpliceStats.viewCopies++;
-    const cap = newCount + (owned ? newCount : 0) + APPEND_ROOM;
-    const cellOff = new Int32Array(cap + 1);
-    const payOff = new Int32Array(cap);
-    const aux = new Float64Array(cap);
+    const { aux, cellOff, payOff } = viewArrays(newCount + (owned ? newCount : 0) + APPEND_ROOM);
     cellOff.set(v.cellOff.subarray(0, n + 1));
     payOff.set(v.payOff.subarray(0, n));
     aux.set(v.aux.subarray(0, n));

@@ -38,6 +38,16 @@ export function pageLimit(store: PageStore): number {
 /** Spare slots in a leaf view's arrays, so appends in place rarely reallocate. @internal */
 export const APPEND_ROOM = 8;
 
+/**
+ * The aux, cellOff and payOff arrays of a view with room for `cap` cells, on one backing store:
+ * a typed array past V8's on-heap limit (64 bytes) gets an off-heap allocation of its own, so
+ * separate arrays cost a page miss three of them.
+ */
+export function viewArrays(cap: number): { aux: Float64Array; cellOff: Int32Array; payOff: Int32Array } {
+  const store = new ArrayBuffer(cap * 16 + 4);
+  return { aux: new Float64Array(store, 0, cap), cellOff: new Int32Array(store, cap * 8, cap + 1), payOff: new Int32Array(store, cap * 12 + 4, cap) };
+}
+
 /** A leaf's cell index as a writer computed it (flags are always FLAG_DELTA_KEYS). @internal */
 export interface ViewParts {
   readonly type: number;
@@ -116,9 +126,7 @@ export class PageView {
     this.h1 = link;
     const keys: U64[] = new Array<U64>(count);
     const cap = leaf ? count + APPEND_ROOM : count;
-    const cellOff = new Int32Array(cap + 1);
-    const payOff = new Int32Array(cap);
-    const aux = new Float64Array(cap);
+    const { aux, cellOff, payOff } = viewArrays(cap);
     let valOffs: Int32Array | null = null;
     const r = reader.reset(buf, PAGE_HEADER_SIZE, size, pageNo);
     const delta = flags === FLAG_DELTA_KEYS;
@@ -382,10 +390,7 @@ export function appendLeafCell(page: Uint8Array, pageNo: number, v: PageView, ow
   const n = v.count;
   let w = v;
   if (!owned || v.cellOff.length < n + 2) {
-    const cap = 2 * n + APPEND_ROOM;
-    const cellOff = new Int32Array(cap + 1);
-    const payOff = new Int32Array(cap);
-    const aux = new Float64Array(cap);
+    const { aux, cellOff, payOff } = viewArrays(2 * n + APPEND_ROOM);
     cellOff.set(v.cellOff.subarray(0, n + 1));
     payOff.set(v.payOff.subarray(0, n));
     aux.set(v.aux.subarray(0, n));

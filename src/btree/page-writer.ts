@@ -20,6 +20,7 @@ import {
   controlSize,
   forgetPageView,
   pageViewCacheEnabled,
+  viewArrays,
 } from './page-view.js';
 
 /** A leaf image composed in scratch: `count` cells, cell i at `off[i]`, payload at `pay[i]`. */
@@ -144,10 +145,7 @@ export function writeLeafFromDraft(page: Uint8Array, d: LeafDraft, from: number,
 function cacheDraftView(page: Uint8Array, pageNo: number, d: LeafDraft, from: number, to: number, next: number): void {
   if (!pageViewCacheEnabled()) return;
   const n = to - from;
-  const cap = n + APPEND_ROOM;
-  const cellOff = new Int32Array(cap + 1);
-  const payOff = new Int32Array(cap);
-  const aux = new Float64Array(cap);
+  const { aux, cellOff, payOff } = viewArrays(n + APPEND_ROOM);
   cellOff[0] = PAGE_HEADER_SIZE;
   if (n > 0) {
     // Draft byte x of cells [from, to) sits at x + shift in the page (see writeLeafFromDraft).
