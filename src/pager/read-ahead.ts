@@ -1,18 +1,18 @@
 /**
  * Sequential read-ahead for main-file misses. A table or index scan over pages that sit in
- * file order (bulk-loaded trees, checkpointed runs) misses page after page; from the third
+ * file order (bulk-loaded trees, checkpointed runs) misses page after page; from the fifth
  * consecutive miss on, one read fetches the next READ_AHEAD_PAGES pages and the ones the
  * reader will find in the main file (no WAL version for its snapshot, not already cached) enter
  * the cache as prefetched. One read replaces up to 16 (each a syscall in Node, a sync access
- * handle call in the browser); random lookups never start a streak. Prefetched images are the
+ * handle call in the browser); random lookups and the rowid fetches of a join rarely reach one. Prefetched images are the
  * main-file version (key 0) like any other main read, so checkpoints treat them alike, and their
  * first hit counts as their load (page-cache.ts), so a scan cannot promote them to the hot set.
  */
 import type { PageCache } from './page-cache.js';
 
 export const READ_AHEAD_PAGES = 16;
-/** Consecutive main-file misses before reading ahead. */
-const STREAK = 2;
+/** Consecutive main-file misses (after the first) before reading ahead: rarely met by lookups and joins. */
+const STREAK = 4;
 
 export interface ReadAheadSource {
   /** Reads main-file bytes at `offset` into `buf`; returns the bytes read (short at EOF). */
