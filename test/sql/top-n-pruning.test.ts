@@ -88,6 +88,10 @@ describe('TopN pruning at the scan', () => {
       expect(pruned(db, unpruned), unpruned).toBe(0);
       expect(ids(db, sql), sql).toEqual(ids(db, unpruned));
     }
+    // A TopN re-opened per outer row (correlated subquery) starts each run without a bound.
+    const correlated = 'SELECT n, (SELECT t2.id FROM t AS t2 WHERE t2.n = g.n ORDER BY t2.s DESC, t2.id LIMIT 1) FROM (SELECT DISTINCT n FROM t) AS g ORDER BY n';
+    expect(rows(db, correlated)).toEqual(rows(db, correlated.replace('ORDER BY t2.s DESC', "ORDER BY t2.s || '' DESC")));
+    expect(rows(db, correlated).length).toBe(10);
     // Parameters in LIMIT/OFFSET, a prepared statement re-run with other values.
     const stmt = db.prepare('SELECT id FROM t ORDER BY s, id LIMIT $1 OFFSET $2');
     for (const [limit, offset] of [[3, 0], [50, 100], [5, 1990], [1, 0]] as const) {
