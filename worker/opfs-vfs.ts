@@ -178,11 +178,13 @@ export class OpfsVfs implements Vfs {
   private readonly temps = new Map<string, TempData>();
   private areaEntry: Entry | null = null;
   private area: TempArea | null = null;
+  /** The refill in progress, if any (settle). */
+  private settling: Promise<void> | null = null;
 
   private constructor(private readonly dir: OpfsDirectory, private readonly options: OpfsVfsOptions) {}
 
-  /** Opens (creating) the OPFS directory `dirName` and fills the spare-handle pool. */
-  static async create(dirName: string, options: OpfsVfsOptions = {}): Promise<OpfsVfs> {
+  /** Opens (creating) the OPFS directory `dirName`, fills the spare-handle pool and prepares `paths` (see prepare). */
+  static async create(dirName: string, options: OpfsVfsOptions = {}, paths: readonly string[] = []): Promise<OpfsVfs> {
     const storage = (globalThis as unknown as { navigator?: { storage?: { getDirectory?: () => Promise<OpfsDirectory> } } }).navigator?.storage;
     if (storage?.getDirectory === undefined) throw new DecentDBError('ERR_BROWSER_OPFS_UNAVAILABLE', 'OPFS is not available here');
     let dir: OpfsDirectory;
@@ -192,11 +194,16 @@ export class OpfsVfs implements Vfs {
       throw new DecentDBError('ERR_BROWSER_OPFS_UNAVAILABLE', `cannot open OPFS directory ${dirName}`, { dirName }, { cause: e });
     }
     const vfs = new OpfsVfs(dir, options);
+    // Spare files a closed (or crashed) owner left behind: the pool's first names are reopened
+    // (and truncated) by settle, the others removed. Every handle opens concurrently: each
+    // open is an asynchronous round trip to the browser's storage, and connect waits for them.
+    const reused = new Set([`${SPARE_PREFIX}area`, ...Array.from({ length: options.spareHandles ?? 4 }, (_, i) => `${SPARE_PREFIX}${i}`)]);
+    const removals: Promise<unknown>[] = [];
     for await (const name of dir.keys()) {
-      if (name.startsWith(SPARE_PREFIX)) await dir.removeEntry(name).catch(() => undefined); // still held by a dying owner: reused by name below
-      else vfs.existing.add(decodeName(name));
+      if (!name.startsWith(SPARE_PREFIX)) vfs.existing.add(decodeName(name));
+      else if (!reused.has(name)) removals.push(dir.removeEntry(name).catch(() => undefined)); // best effort, as in close
     }
-    await vfs.settle();
+    await Promise.all([...removals, vfs.settle(), vfs.prepare(...paths)]);
     return vfs;
   }
 
@@ -208,28 +215,38 @@ export class OpfsVfs implements Vfs {
 
   /** Opens access handles for `paths` (e.g. the database and its `-wal`) so the engine can open them synchronously. */
   async prepare(...paths: string[]): Promise<void> {
-    for (const path of paths) {
-      if (this.files.get(path)?.spare === false) continue;
+    const todo = [...new Set(paths)].filter((path) => this.files.get(path)?.spare !== false);
+    await Promise.all(todo.map(async (path) => {
       this.files.set(path, await this.openHandle(opfsFileName(path), path, false));
       this.deletedOnDisk.delete(path);
-    }
+    }));
   }
 
-  /** Refills the spare pool (and opens the temp area once); call between requests. */
-  async settle(): Promise<void> {
-    while (this.spares.length < (this.options.spareHandles ?? 4)) {
+  /** Refills the spare pool (and opens the temp area once); call between requests. Concurrent calls share one refill. */
+  settle(): Promise<void> {
+    return (this.settling ??= this.refill().finally(() => {
+      this.settling = null;
+    }));
+  }
+
+  private async refill(): Promise<void> {
+    const opens: Promise<void>[] = [];
+    for (let n = this.spares.length; n < (this.options.spareHandles ?? 4); n++) {
       const fileName = `${SPARE_PREFIX}${this.spareSeq++}`;
-      const entry = await this.openHandle(fileName, fileName, true);
-      entry.handle.truncate(0);
-      this.spares.push(entry);
+      opens.push(this.openHandle(fileName, fileName, true).then((entry) => {
+        entry.handle.truncate(0);
+        this.spares.push(entry);
+      }));
     }
     if (this.areaEntry === null) {
       const fileName = `${SPARE_PREFIX}area`;
-      const entry = await this.openHandle(fileName, fileName, true);
-      entry.handle.truncate(0);
-      this.areaEntry = entry;
-      this.area = new TempArea(entry.handle, (bytes, path) => this.checkQuota(bytes, path));
+      opens.push(this.openHandle(fileName, fileName, true).then((entry) => {
+        entry.handle.truncate(0);
+        this.areaEntry = entry;
+        this.area = new TempArea(entry.handle, (bytes, path) => this.checkQuota(bytes, path));
+      }));
     }
+    await Promise.all(opens);
   }
 
   private async openHandle(fileName: string, what: string, spare: boolean): Promise<Entry> {

@@ -32,8 +32,7 @@ export async function openStorage(dbName: string, kind: StorageKind, opfsOptions
     throw new DecentDBError('ERR_BROWSER_SYNC_ACCESS_HANDLE_UNAVAILABLE', 'OPFS sync access handles are not available in this worker');
   }
   if (kind === 'opfs' || (kind === 'auto' && opfs)) {
-    const vfs = await OpfsVfs.create(opfsDirectoryName(dbName), opfsOptions);
-    await vfs.prepare(...DATABASE_FILE_SUFFIXES.map((s) => DATABASE_PATH + s));
+    const vfs = await OpfsVfs.create(opfsDirectoryName(dbName), opfsOptions, DATABASE_FILE_SUFFIXES.map((s) => DATABASE_PATH + s));
     return { kind: 'opfs', vfs, path: DATABASE_PATH, afterWrite: () => vfs.settle(), close: () => vfs.close() };
   }
   const vfs = await IdbVfs.create(`decentdb:${dbName}`);
