@@ -65,7 +65,11 @@ const isBusy = (e: unknown): boolean => {
   return n === 'NoModificationAllowedError' || n === 'InvalidStateError';
 };
 
-/** Retries `open` while another worker still holds the file (a dying owner), with backoff. */
+/**
+ * Retries `open` while another worker still holds the file (a dying owner), with backoff. A
+ * file that vanished between its lookup and its handle (the previous holder removing its spare
+ * files on close) is looked up again a few times: `open` creates it afresh.
+ */
 export async function withOpenRetry<T>(open: () => Promise<T>, retryMs: number, what: string, onRetry?: () => void): Promise<T> {
   const start = Date.now();
   let delay = 10;
@@ -73,7 +77,8 @@ export async function withOpenRetry<T>(open: () => Promise<T>, retryMs: number, 
     try {
       return await open();
     } catch (e) {
-      if (!isBusy(e)) throw ioError(`cannot open ${what}: ${String(e)}`, e, { file: what });
+      const vanished = errorName(e) === 'NotFoundError' && attempt < 4;
+      if (!isBusy(e) && !vanished) throw ioError(`cannot open ${what}: ${String(e)}`, e, { file: what });
       if (Date.now() - start >= retryMs) {
         throw new DecentDBError('ERR_BROWSER_OWNER_TIMEOUT', `${what} is still held by another worker after ${attempt} attempts`,
           { file: what, retryable: true }, { cause: e });
