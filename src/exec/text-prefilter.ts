@@ -25,12 +25,18 @@ function containsLiteral(pattern: Value): string | null {
 }
 
 const lowerAscii = (b: number): number => (b >= 65 && b <= 90 ? b + 32 : b);
+/** Byte → byte tables: ASCII lower-casing (ILIKE) and the identity (LIKE). */
+const FOLD = Uint8Array.from({ length: 256 }, (_, b) => lowerAscii(b));
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, b) => b);
 
 export class TextPrefilter {
   /** Literal bytes of this open (lower-cased for ILIKE); null when the pattern does not qualify. */
   private lit: Uint8Array | null = null;
   /** ILIKE literal containing 'i' or 'k': U+0130 and U+212A fold to them, so their bytes pass. */
   private foldRisk = false;
+  /** The literal's first byte, and its upper-case ASCII form for ILIKE (else the same byte). */
+  private first = 0;
+  private firstAlt = 0;
   private readonly reader = new RecordReader();
 
   private constructor(
@@ -67,6 +73,8 @@ export class TextPrefilter {
     const bytes = new Uint8Array(lit.length);
     for (let i = 0; i < lit.length; i++) bytes[i] = this.fold ? lowerAscii(lit.charCodeAt(i)) : lit.charCodeAt(i);
     this.lit = bytes;
+    this.first = bytes[0]!;
+    this.firstAlt = this.fold && bytes[0]! >= 97 && bytes[0]! <= 122 ? bytes[0]! - 32 : bytes[0]!;
     this.foldRisk = this.fold && (bytes.includes(0x69) || bytes.includes(0x6b));
   }
 
@@ -82,16 +90,15 @@ export class TextPrefilter {
     const s = rr.payloadStart;
     const e = rr.payloadEnd;
     const m = lit.length;
-    const first = lit[0]!;
-    const fold = this.fold;
-    for (let p = s; p + m <= e; p++) {
+    // The first literal byte in either case (ILIKE) is found without folding every byte.
+    const first = this.first;
+    const firstAlt = this.firstAlt;
+    const table = this.fold ? FOLD : IDENTITY;
+    for (let p = s, last = e - m; p <= last; p++) {
       const b = buf[p]!;
-      if ((fold ? lowerAscii(b) : b) !== first) continue;
+      if (b !== first && b !== firstAlt) continue;
       let j = 1;
-      for (; j < m; j++) {
-        const c = buf[p + j]!;
-        if ((fold ? lowerAscii(c) : c) !== lit[j]) break;
-      }
+      while (j < m && table[buf[p + j]!] === lit[j]) j++;
       if (j === m) return false;
     }
     if (this.foldRisk) {
