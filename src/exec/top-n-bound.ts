@@ -11,7 +11,7 @@
  * `ORDER BY title LIMIT 100 OFFSET 50000` over 1 M rows decodes ~20% of them this way, and a
  * small LIMIT almost none past its first rows.
  */
-import { utf8Encoder } from '../util/index.js';
+import { compareBytesAt, utf8Encoder } from '../util/index.js';
 import { KIND, RecordReader } from '../record/index.js';
 import type { Value } from '../record/index.js';
 
@@ -62,7 +62,7 @@ export class TopNBound {
     let c: number;
     if (this.isText) {
       if (kind !== KIND.TEXT) return false;
-      c = compareStored(buf, rr.payloadStart, rr.payloadEnd, this.text);
+      c = compareBytesAt(buf, rr.payloadStart, rr.payloadEnd, this.text);
     } else {
       if (kind !== KIND.INT64 && kind !== KIND.INT64_ZERO && kind !== KIND.INT64_ONE) return false;
       const v = rr.value(null) as number | bigint;
@@ -70,16 +70,4 @@ export class TopNBound {
     }
     return c * this.sign > 0;
   }
-}
-
-/** Byte-order comparison of `buf[s, e)` with `b`. */
-function compareStored(buf: Uint8Array, s: number, e: number, b: Uint8Array): number {
-  const n = e - s;
-  const m = b.length;
-  const len = n < m ? n : m;
-  for (let i = 0; i < len; i++) {
-    const d = buf[s + i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return n - m;
 }

@@ -60,6 +60,17 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Lexicographic unsigned byte comparison: negative, zero or positive. */
+/** compareBytes of `a[start, end)` (a field inside a page image, no view) and `b`. */
+export function compareBytesAt(a: Uint8Array, start: number, end: number, b: Uint8Array): number {
+  const n = end - start;
+  const len = n < b.length ? n : b.length;
+  for (let i = 0; i < len; i++) {
+    const d = a[start + i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return n - b.length;
+}
+
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) {
