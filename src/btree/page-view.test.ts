@@ -5,6 +5,7 @@ import { BTree } from './btree.js';
 import { checkTree } from './check-tree.js';
 import { MemoryPageStore } from './memory-page-store.js';
 import { PageView, pageViewStats, readPage, setPageViewCache, viewOf } from './page-view.js';
+import { PageCache } from '../pager/index.js';
 import { compareKeys, keyAdd, keyDelta, normalizeKey } from './key.js';
 
 /** Writes a leaf by hand: flags 0 → absolute keys, 1 → delta keys. */
@@ -211,3 +212,24 @@ describe('views kept current by writers', () => {
   });
 });
 
+
+describe('decoded views of recycled page images', () => {
+  it('are forgotten when the page cache reuses the image, even for the same page and header', () => {
+    const cache = new PageCache(8 * 256, 256);
+    const img = new Uint8Array(256);
+    handLeaf(img, 1, [[1n, Uint8Array.of(1)], [2n, Uint8Array.of(2)]]);
+    const before = viewOf(7, img, 100);
+    expect(before.keys).toEqual([1, 2]);
+    // Page 7 cached, then evicted by eight others, then recycled at a quiet moment.
+    cache.put(7, 0, img);
+    for (let p = 8; p < 16; p++) cache.put(p, 0, new Uint8Array(256));
+    cache.recycle();
+    const again = cache.takeImage();
+    expect(again).toBe(img);
+    // Reused for a newer version of page 7 with the same header words (type, flags, count, link).
+    handLeaf(again!, 1, [[5n, Uint8Array.of(5)], [9n, Uint8Array.of(9)]]);
+    const after = viewOf(7, again!, 100);
+    expect(after).not.toBe(before);
+    expect(after.keys).toEqual([5, 9]);
+  });
+});

@@ -14,7 +14,7 @@
 //   internal: key varint | child varint
 import { ByteReader, corrupt, readU16, readU32 } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/index.js';
+import { onImageReuse, type PageStore } from '../pager/index.js';
 import { keyAdd } from './key.js';
 
 export const PAGE_TYPE = 0;
@@ -286,6 +286,10 @@ export function controlSize(ctl: number): number {
 const reader = new ByteReader();
 const cache = new WeakMap<Uint8Array, PageView>();
 let cacheEnabled = true;
+// An image the page cache recycles (evicted, then reused for another page) loses its view.
+onImageReuse((image) => {
+  cache.delete(image);
+});
 
 /** Counters for tests and benchmarks. @internal */
 export const pageViewStats = { decodes: 0, hits: 0 };

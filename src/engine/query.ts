@@ -110,7 +110,11 @@ export function openQuery(ctx: EngineContext, stmt: ast.SelectStmt, params: read
   const store: PageStore = write ?? read!;
   try {
     const rows = executeReusing(plan, execContext(ctx, store, params));
-    return cursorOver(plan, rows, () => read?.end());
+    if (read !== null) return cursorOver(plan, rows, () => read.end());
+    // Over the write transaction: no reader counts this cursor, so it holds the pager's
+    // images itself (an iterator may outlive a COMMIT).
+    ctx.pager.holdImages();
+    return cursorOver(plan, rows, () => ctx.pager.releaseImages());
   } catch (e) {
     read?.end();
     throw e;
@@ -151,7 +155,8 @@ function cursorOver(plan: PhysicalPlan, rows: ReturnType<typeof execute>, releas
 export function runSelectInScope(ctx: EngineContext, scope: WriteScope, stmt: ast.SelectStmt, params: readonly Value[], sql?: string): QueryCursor {
   const plan = planFor(stmt, scope.schema, sql);
   const rows = executeReusing(plan, execContext(ctx, scope.txn, params));
-  return cursorOver(plan, rows, () => undefined);
+  ctx.pager.holdImages();
+  return cursorOver(plan, rows, () => ctx.pager.releaseImages());
 }
 
 /** EXPLAIN [ANALYZE] SELECT …: the plan as text lines (ANALYZE also runs it and counts). */

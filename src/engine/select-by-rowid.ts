@@ -120,11 +120,16 @@ export class RowidLookup {
     if (bytes === undefined) return null;
     this.overflow.store = store;
     const positions = this.positions;
-    if (this.inOrder) return decodeFields(bytes, positions, this.overflow, this.row);
-    const record = decodeRecord(bytes, this.overflow, this.record);
-    const row = this.row;
-    row.length = positions.length;
-    for (let i = 0; i < positions.length; i++) row[i] = record[positions[i]!];
+    let row: (Value | undefined)[];
+    if (this.inOrder) row = decodeFields(bytes, positions, this.overflow, this.row);
+    else {
+      const record = decodeRecord(bytes, this.overflow, this.record);
+      row = this.row;
+      row.length = positions.length;
+      for (let i = 0; i < positions.length; i++) row[i] = record[positions[i]!];
+    }
+    // Nothing read here outlives the call: pages evicted by it may be reused (pager.quiesce).
+    ctx.pager.quiesce();
     return row;
   }
 }

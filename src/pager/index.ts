@@ -19,7 +19,7 @@ export {
 export type { DbHeader, DbHeaderFields } from './db-header.js';
 export { trunkCapacity, walkFreelist } from './freelist.js';
 export type { FreelistWalk } from './freelist.js';
-export { PageCache } from './page-cache.js';
+export { PageCache, onImageReuse } from './page-cache.js';
 export type { PageCacheStats } from './page-cache.js';
 export { resolvePagerOptions } from './pager-options.js';
 export type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PageCache } from './page-cache.js';
+import { PageCache, RECYCLE_LIMIT, onImageReuse } from './page-cache.js';
 
 const PAGE = 1024;
 
@@ -15,7 +15,7 @@ describe('PageCache', () => {
     expect(c.capacityPages).toBe(16);
     for (let i = 1; i <= 40; i++) access(c, i);
     expect(c.size).toBe(16);
-    expect(c.stats).toEqual({ hits: 0, misses: 40, evictions: 24 });
+    expect(c.stats).toEqual({ hits: 0, misses: 40, evictions: 24, reused: 0 });
     expect(access(c, 40)).toBe(true);
     expect(c.stats.hits).toBe(1);
   });
@@ -106,5 +106,55 @@ describe('PageCache: prefetched images', () => {
     expect(c.get(7, 0)).toBeDefined(); // promoted now
     for (let i = 200; i < 400; i++) access(c, i); // a long scan flushes probation only
     expect(c.get(7, 0)).toBeDefined();
+  });
+});
+
+describe('PageCache image recycling', () => {
+  it('reuses evicted images only after recycle(), telling the listeners first', () => {
+    const c = new PageCache(8 * PAGE, PAGE);
+    const loaded: Uint8Array[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const img = new Uint8Array(PAGE).fill(i);
+      loaded.push(img);
+      c.put(i, 0, img);
+    }
+    // Four evictions so far, but nothing is spare until the pager says the moment is quiet.
+    expect(c.stats.evictions).toBe(4);
+    expect(c.takeImage()).toBeUndefined();
+    const told: Uint8Array[] = [];
+    onImageReuse((img) => told.push(img));
+    c.recycle();
+    const spare: Uint8Array[] = [];
+    for (let img = c.takeImage(); img !== undefined; img = c.takeImage()) spare.push(img);
+    expect(spare).toHaveLength(4);
+    expect(c.stats.reused).toBe(4);
+    // The evicted ones, never one still cached.
+    for (const img of spare) {
+      expect(loaded.slice(0, 4)).toContain(img);
+      expect(told).toContain(img);
+    }
+    for (let i = 5; i <= 12; i++) expect(c.peek(i, 0)).toBe(loaded[i - 1]);
+    // A second recycle with nothing retired gives nothing.
+    c.recycle();
+    expect(c.takeImage()).toBeUndefined();
+  });
+
+  it('keeps at most RECYCLE_LIMIT images retired and spare', () => {
+    const c = new PageCache(8 * PAGE, PAGE);
+    for (let i = 1; i <= 8 + 3 * RECYCLE_LIMIT; i++) c.put(i, 0, new Uint8Array(PAGE));
+    c.recycle();
+    let n = 0;
+    while (c.takeImage() !== undefined) n++;
+    expect(n).toBe(RECYCLE_LIMIT);
+  });
+
+  it('does not retire images dropped by invalidate or clear', () => {
+    const c = new PageCache(8 * PAGE, PAGE);
+    c.put(1, 0, new Uint8Array(PAGE));
+    c.put(2, 0, new Uint8Array(PAGE));
+    c.invalidate(1, 0);
+    c.clear();
+    c.recycle();
+    expect(c.takeImage()).toBeUndefined();
   });
 });

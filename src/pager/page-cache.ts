@@ -14,6 +14,16 @@
  * A one-pass scan therefore only churns probation and never flushes the protected hot set.
  */
 
+/** Retired and spare images kept at most (each list); more are left to the GC. */
+export const RECYCLE_LIMIT = 64;
+
+const reuseListeners: ((image: Uint8Array) => void)[] = [];
+
+/** Registers `f` to be told about every image about to be reused for another page. */
+export function onImageReuse(f: (image: Uint8Array) => void): void {
+  reuseListeners.push(f);
+}
+
 class Entry {
   prev: Entry | null = null;
   next: Entry | null = null;
@@ -56,11 +66,13 @@ export interface PageCacheStats {
   hits: number;
   misses: number;
   evictions: number;
+  /** Images handed out again by `takeImage` (recycled instead of allocated). */
+  reused: number;
 }
 
 export class PageCache {
   readonly capacityPages: number;
-  readonly stats: PageCacheStats = { hits: 0, misses: 0, evictions: 0 };
+  readonly stats: PageCacheStats = { hits: 0, misses: 0, evictions: 0, reused: 0 };
   private readonly byPage = new Map<number, Entry>();
   private readonly probation = new List();
   private readonly protectedLru = new List();
@@ -68,6 +80,8 @@ export class PageCache {
   private readonly probationTarget: number;
   private readonly ghostLimit: number;
   private tick = 0;
+  private retired: Uint8Array[] = [];
+  private spare: Uint8Array[] = [];
 
   constructor(
     capacityBytes: number,
@@ -149,7 +163,35 @@ export class PageCache {
     if (e !== null) e.lsn = toLsn;
   }
 
+  /**
+   * A spare image for the next read (stale bytes: the caller overwrites all of them), or
+   * undefined when the pool is empty.
+   */
+  takeImage(): Uint8Array | undefined {
+    const img = this.spare.pop();
+    if (img !== undefined) this.stats.reused++;
+    return img;
+  }
+
+  /**
+   * Makes the retired images spare. Only at a quiescent point: the caller guarantees that no
+   * reader, cursor or decoded view can still read an evicted image.
+   */
+  recycle(): void {
+    const retired = this.retired;
+    if (retired.length === 0) return;
+    const spare = this.spare;
+    for (let i = 0; i < retired.length && spare.length < RECYCLE_LIMIT; i++) {
+      const img = retired[i]!;
+      for (let j = 0; j < reuseListeners.length; j++) reuseListeners[j]!(img);
+      spare.push(img);
+    }
+    retired.length = 0;
+  }
+
   clear(): void {
+    this.retired.length = 0;
+    this.spare.length = 0;
     this.byPage.clear();
     this.ghosts.clear();
     this.probation.head = this.probation.tail = null;
@@ -163,6 +205,7 @@ export class PageCache {
     if (victim === null) return;
     this.unlink(victim);
     this.stats.evictions++;
+    if (this.retired.length < RECYCLE_LIMIT && victim.data.length === this.pageSize) this.retired.push(victim.data);
     if (fromProbation) {
       this.ghosts.delete(victim.pageNo);
       this.ghosts.set(victim.pageNo, true);

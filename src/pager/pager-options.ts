@@ -93,6 +93,8 @@ export interface PagerStats {
   readonly cacheHits: number;
   readonly cacheMisses: number;
   readonly cacheEvictions: number;
+  /** Page reads that reused an evicted image instead of allocating one (page-cache.ts). */
+  readonly imagesReused: number;
   readonly framesWritten: number;
   /** Of `framesWritten`, uncommitted frames rewritten in place (a page spilled again in one transaction). */
   readonly framesRewritten: number;

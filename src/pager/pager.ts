@@ -58,6 +58,10 @@ export class Pager {
   /** @internal */ readonly options: ResolvedPagerOptions;
   private committed: DbHeader;
   private readonly readers = new Set<ReadTransaction>();
+  /** Readers begun and not yet ended (aborted ones included: their cursors may still hold images). */
+  private openReaders = 0;
+  /** Open query cursors over any store (holdImages/releaseImages). */
+  private holds = 0;
   private writer: WriteTransaction | null = null;
   /** The reader momentaryRead hands out while no commit has happened since. */
   private momentary: ReadTransaction | null = null;
@@ -171,6 +175,7 @@ export class Pager {
       cacheHits: c.hits,
       cacheMisses: c.misses,
       cacheEvictions: c.evictions,
+      imagesReused: c.reused,
       framesWritten: this.log.framesWritten,
       framesRewritten: this.log.framesRewritten,
       walSyncs: this.log.syncs,
@@ -187,7 +192,30 @@ export class Pager {
     this.check();
     const r = new ReadTransaction(this, this.log.lastCommitLsn, this.committed, this.options.clock(), this.log.appendedBytes);
     this.readers.add(r);
+    this.openReaders++;
     return r;
+  }
+
+  /**
+   * Marks a cursor open over this pager's pages (a query iterating a write transaction, which
+   * no reader count covers): evicted images are not reused until every hold is released.
+   */
+  holdImages(): void {
+    this.holds++;
+  }
+
+  releaseImages(): void {
+    this.holds--;
+    this.quiesce();
+  }
+
+  /**
+   * Tells the pager that the caller's operation is over and kept no page image: when no reader,
+   * writer or held cursor is open either, the images evicted meanwhile become reusable
+   * (page-cache.ts `recycle`). Calling it at any other time is safe (it does nothing then).
+   */
+  quiesce(): void {
+    if (this.openReaders === 0 && this.holds === 0 && this.writer === null) this.cache.recycle();
   }
 
   /**
@@ -266,7 +294,7 @@ export class Pager {
     let img = this.cache.get(pageNo, key);
     if (img !== undefined) return img;
     if (v !== undefined) {
-      img = new Uint8Array(this.pageSize);
+      img = this.cache.takeImage() ?? new Uint8Array(this.pageSize);
       this.log.readPayload(pageNo, v.offset, img);
     } else img = this.ahead.read(pageNo, snapshotLsn);
     this.counters.pagesRead++;
@@ -277,6 +305,8 @@ export class Pager {
   /** @internal */
   endRead(r: ReadTransaction): void {
     this.readers.delete(r);
+    this.openReaders--;
+    this.quiesce();
   }
 
   /** @internal Runs `f`; an I/O error inside puts the pager in the sticky failed state. */

@@ -43,20 +43,24 @@ export class ReadAhead {
     this.streak = pageNo === this.lastMiss + 1 ? this.streak + 1 : 0;
     this.lastMiss = pageNo;
     if (this.streak < STREAK) {
-      const img = new Uint8Array(ps);
-      this.source.readMainAt(img, (pageNo - 1) * ps, pageNo);
+      const img = this.cache.takeImage() ?? new Uint8Array(ps);
+      const n = this.source.readMainAt(img, (pageNo - 1) * ps, pageNo);
+      if (n < ps) img.fill(0, Math.max(0, n)); // a recycled image holds another page's bytes
       return img;
     }
     const buf = (this.scratch ??= new Uint8Array(READ_AHEAD_PAGES * ps));
     const n = this.source.readMainAt(buf, (pageNo - 1) * ps, pageNo);
-    const img = new Uint8Array(ps);
+    const img = this.cache.takeImage() ?? new Uint8Array(ps);
     img.set(buf.subarray(0, Math.min(n, ps)));
+    if (n < ps) img.fill(0, Math.max(0, n));
     const whole = Math.floor(n / ps);
     let added = 0;
     for (let k = 1; k < whole; k++) {
       const q = pageNo + k;
       if (this.source.inLog(q, snapshotLsn) || this.cache.peek(q, 0) !== undefined) continue;
-      this.cache.put(q, 0, buf.slice(k * ps, (k + 1) * ps), true);
+      const ahead = this.cache.takeImage() ?? new Uint8Array(ps);
+      ahead.set(buf.subarray(k * ps, (k + 1) * ps));
+      this.cache.put(q, 0, ahead, true);
       added++;
     }
     if (added > 0) this.source.prefetched(added);
