@@ -212,7 +212,6 @@ describe('views kept current by writers', () => {
   });
 });
 
-
 describe('decoded views of recycled page images', () => {
   it('are forgotten when the page cache reuses the image, even for the same page and header', () => {
     const cache = new PageCache(8 * 256, 256);
@@ -224,11 +223,11 @@ describe('decoded views of recycled page images', () => {
     cache.put(7, 0, img);
     for (let p = 8; p < 16; p++) cache.put(p, 0, new Uint8Array(256));
     cache.recycle();
-    const again = cache.takeImage();
+    const again = cache.newImage();
     expect(again).toBe(img);
     // Reused for a newer version of page 7 with the same header words (type, flags, count, link).
-    handLeaf(again!, 1, [[5n, Uint8Array.of(5)], [9n, Uint8Array.of(9)]]);
-    const after = viewOf(7, again!, 100);
+    handLeaf(again, 1, [[5n, Uint8Array.of(5)], [9n, Uint8Array.of(9)]]);
+    const after = viewOf(7, again, 100);
     expect(after).not.toBe(before);
     expect(after.keys).toEqual([5, 9]);
   });

@@ -120,32 +120,34 @@ describe('PageCache image recycling', () => {
     }
     // Four evictions so far, but nothing is spare until the pager says the moment is quiet.
     expect(c.stats.evictions).toBe(4);
-    expect(c.takeImage()).toBeUndefined();
+    expect(loaded).not.toContain(c.newImage());
+    expect(c.stats.reused).toBe(0);
     const told: Uint8Array[] = [];
     onImageReuse((img) => told.push(img));
     c.recycle();
-    const spare: Uint8Array[] = [];
-    for (let img = c.takeImage(); img !== undefined; img = c.takeImage()) spare.push(img);
-    expect(spare).toHaveLength(4);
+    const spare = Array.from({ length: 4 }, () => c.newImage());
     expect(c.stats.reused).toBe(4);
+    expect(new Set(spare).size).toBe(4);
     // The evicted ones, never one still cached.
     for (const img of spare) {
       expect(loaded.slice(0, 4)).toContain(img);
       expect(told).toContain(img);
     }
     for (let i = 5; i <= 12; i++) expect(c.peek(i, 0)).toBe(loaded[i - 1]);
-    // A second recycle with nothing retired gives nothing.
+    // The pool is empty now, and a second recycle with nothing retired adds nothing.
     c.recycle();
-    expect(c.takeImage()).toBeUndefined();
+    const fresh = c.newImage();
+    expect(loaded).not.toContain(fresh);
+    expect(fresh.every((b) => b === 0)).toBe(true);
+    expect(c.stats.reused).toBe(4);
   });
 
   it('keeps at most RECYCLE_LIMIT images retired and spare', () => {
     const c = new PageCache(8 * PAGE, PAGE);
     for (let i = 1; i <= 8 + 3 * RECYCLE_LIMIT; i++) c.put(i, 0, new Uint8Array(PAGE));
     c.recycle();
-    let n = 0;
-    while (c.takeImage() !== undefined) n++;
-    expect(n).toBe(RECYCLE_LIMIT);
+    for (let i = 0; i < 2 * RECYCLE_LIMIT; i++) c.newImage();
+    expect(c.stats.reused).toBe(RECYCLE_LIMIT);
   });
 
   it('does not retire images dropped by invalidate or clear', () => {
@@ -155,6 +157,7 @@ describe('PageCache image recycling', () => {
     c.invalidate(1, 0);
     c.clear();
     c.recycle();
-    expect(c.takeImage()).toBeUndefined();
+    c.newImage();
+    expect(c.stats.reused).toBe(0);
   });
 });

@@ -66,7 +66,7 @@ export interface PageCacheStats {
   hits: number;
   misses: number;
   evictions: number;
-  /** Images handed out again by `takeImage` (recycled instead of allocated). */
+  /** Images handed out again by `newImage` (recycled instead of allocated). */
   reused: number;
 }
 
@@ -80,8 +80,8 @@ export class PageCache {
   private readonly probationTarget: number;
   private readonly ghostLimit: number;
   private tick = 0;
-  private retired: Uint8Array[] = [];
-  private spare: Uint8Array[] = [];
+  private readonly retired: Uint8Array[] = [];
+  private readonly spare: Uint8Array[] = [];
 
   constructor(
     capacityBytes: number,
@@ -164,12 +164,13 @@ export class PageCache {
   }
 
   /**
-   * A spare image for the next read (stale bytes: the caller overwrites all of them), or
-   * undefined when the pool is empty.
+   * An image for the next read: a spare one (stale bytes: the caller overwrites all of them)
+   * when the pool has one, else a fresh zeroed one.
    */
-  takeImage(): Uint8Array | undefined {
+  newImage(): Uint8Array {
     const img = this.spare.pop();
-    if (img !== undefined) this.stats.reused++;
+    if (img === undefined) return new Uint8Array(this.pageSize);
+    this.stats.reused++;
     return img;
   }
 

@@ -294,7 +294,7 @@ export class Pager {
     let img = this.cache.get(pageNo, key);
     if (img !== undefined) return img;
     if (v !== undefined) {
-      img = this.cache.takeImage() ?? new Uint8Array(this.pageSize);
+      img = this.cache.newImage();
       this.log.readPayload(pageNo, v.offset, img);
     } else img = this.ahead.read(pageNo, snapshotLsn);
     this.counters.pagesRead++;

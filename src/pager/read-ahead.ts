@@ -43,14 +43,14 @@ export class ReadAhead {
     this.streak = pageNo === this.lastMiss + 1 ? this.streak + 1 : 0;
     this.lastMiss = pageNo;
     if (this.streak < STREAK) {
-      const img = this.cache.takeImage() ?? new Uint8Array(ps);
+      const img = this.cache.newImage();
       const n = this.source.readMainAt(img, (pageNo - 1) * ps, pageNo);
       if (n < ps) img.fill(0, Math.max(0, n)); // a recycled image holds another page's bytes
       return img;
     }
     const buf = (this.scratch ??= new Uint8Array(READ_AHEAD_PAGES * ps));
     const n = this.source.readMainAt(buf, (pageNo - 1) * ps, pageNo);
-    const img = this.cache.takeImage() ?? new Uint8Array(ps);
+    const img = this.cache.newImage();
     img.set(buf.subarray(0, Math.min(n, ps)));
     if (n < ps) img.fill(0, Math.max(0, n));
     const whole = Math.floor(n / ps);
@@ -58,7 +58,7 @@ export class ReadAhead {
     for (let k = 1; k < whole; k++) {
       const q = pageNo + k;
       if (this.source.inLog(q, snapshotLsn) || this.cache.peek(q, 0) !== undefined) continue;
-      const ahead = this.cache.takeImage() ?? new Uint8Array(ps);
+      const ahead = this.cache.newImage();
       ahead.set(buf.subarray(k * ps, (k + 1) * ps));
       this.cache.put(q, 0, ahead, true);
       added++;
