@@ -8,17 +8,14 @@
  * marginal gzip bytes (how much smaller the gzip gets without that layer). `--size-only` stops there;
  * `--by-file worker` (or `src/engine`, …) also lists that layer's files.
  */
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
-import type { Plugin } from 'vite';
-import { Database } from '../src/index.js';
 import type { DecentBrowserRun } from './browser-decentdb/page.js';
-import { musicLibrary, MUSIC_SCHEMA } from './data/music.js';
+import { buildDecentDbMusicFile } from './data/music-db.js';
+import { gzipKiB, launchChromium, listFiles, openBenchPage, serveFile } from './lib/browser.js';
 import { describeMachine } from './lib/machine.js';
 import { toMiB } from './lib/memory.js';
 import { emitResult, flagValue, metric, parseBenchArgs } from './lib/result.js';
@@ -29,11 +26,8 @@ import { elapsedMs, nowNs } from './lib/timer.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const PAGE_DIR = join(BENCH_DIR, 'browser-decentdb');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const log = (line: string): void => { process.stdout.write(`${line}\n`); };
-const gzipKiB = (bytes: Uint8Array): number => gzipSync(bytes, { level: 9 }).length / 1024;
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -108,40 +102,6 @@ function layerBreakdown(file: string, byFile?: string): string[] {
   return rows.map((r) => `${r.layer} ${(r.min / 1000).toFixed(1)} K min / ${(r.gz / 1024).toFixed(1)} KiB gz`);
 }
 
-function buildDatabase(path: string, tracks: number): void {
-  const db = Database.open(path);
-  for (const sql of MUSIC_SCHEMA) db.exec(sql);
-  const lib = musicLibrary({ tracks });
-  db.bulkLoad('genre', lib.genres(), { checkpoint: false });
-  db.bulkLoad('artist', lib.artists(), { checkpoint: false });
-  db.bulkLoad('album', lib.albums(), { checkpoint: false });
-  db.bulkLoad('track', lib.tracks());
-  db.close();
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...listFiles(path));
-    else out.push(path);
-  }
-  return out;
-}
-
-function serveFile(urlPath: string, file: string): Plugin {
-  return {
-    name: 'bench-serve-db',
-    configurePreviewServer(server) {
-      server.middlewares.use(urlPath, (_req, res) => {
-        res.setHeader('Content-Type', 'application/octet-stream');
-        res.setHeader('Content-Length', String(statSync(file).size));
-        createReadStream(file).pipe(res);
-      });
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const args = parseBenchArgs();
   const tracksFlag = flagValue(args.rest, 'tracks');
@@ -183,7 +143,7 @@ async function main(): Promise<void> {
 
   const dbFile = join(tmp.path, 'music.ddb');
   let start = nowNs();
-  buildDatabase(dbFile, tracks);
+  buildDecentDbMusicFile(dbFile, tracks);
   const dbBytes = statSync(dbFile).size;
   log(`built ${tracks}-track database: ${toMiB(dbBytes)} MiB in ${(elapsedMs(start) / 1000).toFixed(1)} s`);
 
@@ -194,27 +154,19 @@ async function main(): Promise<void> {
   const address = server.httpServer.address();
   if (address === null || typeof address === 'string') throw new Error('vite preview did not listen on a port');
   const baseUrl = `http://127.0.0.1:${address.port}/`;
-  const profile = mkdtempSync(join(tmpdir(), 'decentdb-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env['DECENTDB_CHROMIUM'] ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
+  const { context } = browser;
   const runResults: DecentBrowserRun[] = [];
   let importMs = 0;
   try {
-    const setup = await context.newPage();
-    setup.on('pageerror', (e) => log(`[page] ${e.message}`));
-    await setup.goto(baseUrl);
-    await setup.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const setup = await openBenchPage(context, baseUrl, log);
     start = nowNs();
     await setup.evaluate((url) => (window as unknown as { benchSetup: (u: string) => Promise<number> }).benchSetup(url), '/music.ddb');
     importMs = elapsedMs(start);
     await setup.close();
     log(`imported into OPFS in ${importMs.toFixed(0)} ms`);
     for (let run = 0; run < runs; run++) {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => log(`[page] ${e.message}`));
-      await page.goto(baseUrl);
-      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const page = await openBenchPage(context, baseUrl, log);
       const r = await page.evaluate((opts) => (window as unknown as { benchRun: (o: typeof opts) => Promise<DecentBrowserRun> }).benchRun(opts),
         { trackCount: tracks, roundTrips, commits });
       await page.close();
@@ -224,9 +176,8 @@ async function main(): Promise<void> {
         + `commit p50 full ${summarize(r.commitMs.full).p50.toFixed(2)} / normal ${summarize(r.commitMs.normal).p50.toFixed(2)} / off ${summarize(r.commitMs.off).p50.toFixed(2)} ms; first row "${r.firstRow}"`);
     }
   } finally {
-    await context.close();
+    await browser.close();
     await new Promise<void>((res) => { server.httpServer.close(() => res()); });
-    rmSync(profile, { recursive: true, force: true });
   }
 
   const med = (f: (r: DecentBrowserRun) => number): number => summarize(runResults.map(f)).p50;

@@ -4,18 +4,13 @@
  * repo's vite.config.ts is not used). Measures open + first query on a 100k-track database,
  * one-row query round trip, single-row commit latency, and the gzipped size of what ships.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
-import type { Plugin } from 'vite';
 import type { BrowserBenchResult } from './browser/protocol.js';
-import { musicLibrary, MUSIC_COLUMNS, MUSIC_SCHEMA } from './data/music.js';
+import { buildSqliteMusicFile } from './data/music-db.js';
+import { gzipKiB, launchChromium, listFiles, openBenchPage, serveFile } from './lib/browser.js';
 import { describeMachine } from './lib/machine.js';
 import { toMiB } from './lib/memory.js';
 import { emitResult, flagValue, metric, parseBenchArgs } from './lib/result.js';
@@ -28,57 +23,8 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const BROWSER_DIR = join(BENCH_DIR, 'browser');
 const REPO_ROOT = resolve(BENCH_DIR, '..');
 const SQLITE_WASM_DIR = join(REPO_ROOT, 'node_modules', '@sqlite.org', 'sqlite-wasm');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const log = (line: string): void => { process.stdout.write(`${line}\n`); };
-const gzipKiB = (bytes: Uint8Array): number => gzipSync(bytes, { level: 9 }).length / 1024;
-
-function chromiumPath(): string {
-  const path = process.env['DECENTDB_CHROMIUM'] ?? '/usr/bin/chromium';
-  if (!existsSync(path)) throw new Error(`Chromium not found at ${path}: apt-get install -y chromium, or set DECENTDB_CHROMIUM`);
-  return path;
-}
-
-/** Builds the music database as one SQLite file (rollback journal, so no -wal to ship). */
-function buildDatabase(path: string, tracks: number): void {
-  const db = new Database(path);
-  db.pragma('journal_mode = DELETE');
-  for (const sql of MUSIC_SCHEMA) db.exec(sql);
-  const lib = musicLibrary({ tracks });
-  db.transaction(() => {
-    for (const [table, rows] of [['genre', lib.genres()], ['artist', lib.artists()], ['album', lib.albums()], ['track', lib.tracks()]] as const) {
-      const cols = MUSIC_COLUMNS[table];
-      const stmt = db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-      for (const row of rows) stmt.run(...row);
-    }
-  })();
-  db.exec('VACUUM');
-  db.close();
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...listFiles(path));
-    else out.push(path);
-  }
-  return out;
-}
-
-function serveFile(urlPath: string, file: string): Plugin {
-  return {
-    name: 'bench-serve-db',
-    configurePreviewServer(server) {
-      server.middlewares.use(urlPath, (_req, res) => {
-        res.setHeader('Content-Type', 'application/octet-stream');
-        res.setHeader('Content-Length', String(statSync(file).size));
-        createReadStream(file).pipe(res);
-      });
-    },
-  };
-}
 
 async function main(): Promise<void> {
   const args = parseBenchArgs();
@@ -93,7 +39,7 @@ async function main(): Promise<void> {
   // 1. The database file, built in Node.
   const dbFile = join(tmp.path, 'music.sqlite');
   let start = nowNs();
-  buildDatabase(dbFile, tracks);
+  buildSqliteMusicFile(dbFile, tracks);
   const dbBytes = statSync(dbFile).size;
   log(`built ${tracks}-track database: ${toMiB(dbBytes)} MiB in ${(elapsedMs(start) / 1000).toFixed(1)} s`);
 
@@ -132,18 +78,15 @@ async function main(): Promise<void> {
   const address = server.httpServer.address();
   if (address === null || typeof address === 'string') throw new Error('vite preview did not listen on a port');
   const baseUrl = `http://127.0.0.1:${address.port}/`;
-  const profile = mkdtempSync(join(tmpdir(), 'decentdb-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
+  const { context } = browser;
   const runResults: BrowserBenchResult[] = [];
   const loaded = new Set<string>();
   let importMs = 0;
   let measuring = false;
   context.on('request', (req) => { if (measuring) loaded.add(new URL(req.url()).pathname); });
   try {
-    const setup = await context.newPage();
-    setup.on('pageerror', (e) => log(`[page] ${e.message}`));
-    await setup.goto(baseUrl);
-    await setup.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const setup = await openBenchPage(context, baseUrl, log);
     start = nowNs();
     await setup.evaluate(async (url) => {
       const fn = (window as unknown as { benchSetup: (u: string) => Promise<number> }).benchSetup;
@@ -154,10 +97,7 @@ async function main(): Promise<void> {
     log(`imported into OPFS (opfs-sahpool) in ${importMs.toFixed(0)} ms`);
     measuring = true;
     for (let run = 0; run < runs; run++) {
-      const page = await context.newPage();
-      page.on('pageerror', (e) => log(`[page] ${e.message}`));
-      await page.goto(baseUrl);
-      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const page = await openBenchPage(context, baseUrl, log);
       const r = await page.evaluate(async (opts) => {
         const fn = (window as unknown as { benchRun: (o: typeof opts) => Promise<BrowserBenchResult> }).benchRun;
         return fn(opts);
@@ -169,9 +109,8 @@ async function main(): Promise<void> {
         + `round trip p50 ${summarize(r.roundTripMs).p50.toFixed(3)} ms; first row "${r.open.firstRow}"`);
     }
   } finally {
-    await context.close();
+    await browser.close();
     await new Promise<void>((res) => { server.httpServer.close(() => res()); });
-    rmSync(profile, { recursive: true, force: true });
   }
 
   const last = runResults[runResults.length - 1];
