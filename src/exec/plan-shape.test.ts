@@ -60,6 +60,21 @@ describe('join ordering', () => {
     expect(db.query(sql)).toEqual([['album107'], ['album157'], ['album57'], ['album7']]);
   });
 
+  it('scans the many side once rather than probing its foreign-key index for every row of the other', () => {
+    // Probing tracks by album_id from every album reads every track through the index, each a
+    // random lookup; scanning tracks (filtered) once and joining albums is cheaper.
+    const db = new TestDb();
+    const albums: Value[][] = Array.from({ length: 200 }, (_, i) => [i + 1, `album${i + 1}`]);
+    const tracks: Value[][] = Array.from({ length: 5000 }, (_, i) => [i + 1, (i % 200) + 1, i % 40 === 0 ? `love song ${i}` : `tune ${i}`]);
+    db.createTable('albums', [{ name: 'id', type: I, pk: true }, { name: 'title', type: T }], albums);
+    db.createTable('tracks', [{ name: 'id', type: I, pk: true }, { name: 'album_id', type: I }, { name: 'title', type: T }], tracks, [{ name: 'fk_tracks_album_id_idx', columns: ['album_id'] }]);
+    const sql = "SELECT t.id, al.title FROM tracks t JOIN albums al ON al.id = t.album_id WHERE t.title ILIKE '%love%' ORDER BY t.id LIMIT 3";
+    const text = db.explain(sql).join('\n');
+    expect(text).not.toContain('USING fk_tracks_album_id_idx');
+    expect(text).toMatch(/Scan tracks t\n\s+Filter: \(t\.title ILIKE '%love%'\)/);
+    expect(db.query(sql)).toEqual([[1, 'album1'], [41, 'album41'], [81, 'album81']]);
+  });
+
   it('prints aggregates, hash joins, set operations and limits', () => {
     const db = chain(2);
     expect(db.explain('SELECT t1.ref, count(*) FROM t1 JOIN t2 ON t1.ref = t2.ref GROUP BY t1.ref HAVING count(*) > 1')).toEqual([

@@ -278,6 +278,9 @@ function estimateJoinRows(l: number, r: number, equi: number): number {
   return Math.max(1, Math.max(l, r));
 }
 
+/** Cost of reading one table row found through a secondary index, in rows scanned sequentially. */
+const INDEX_FETCH_COST = 3;
+
 /** Index (or rowid) nested-loop join of `outer` with the single table `inner`, if a key matches. */
 function tryIndexJoin(
   outer: Planned,
@@ -304,10 +307,14 @@ function tryIndexJoin(
   const innerSlots: number[] = [];
   for (let i = 0; i < inner.rel.columns.length; i++) innerSlots.push(inner.rel.offset + i);
   const perProbe = Math.max(1, choice.rows);
+  // A probe is one B+Tree descent (2). Each row it finds costs 1 through the rowid key, but
+  // through a secondary index it is a further descent into the table (3): random lookups, so
+  // probing many rows per key loses to scanning the inner side once and hashing.
+  const perRow = choice.access.kind === 'rowidEq' ? 1 : INDEX_FETCH_COST;
   return {
     plan: { kind: 'indexNestedLoopJoin', join, outer: outer.plan, inner: scan, cond: andAll(conds), innerSlots },
     rows: Math.max(1, outer.rows * Math.min(perProbe, filteredRows(choice, innerPushed.length + 1))),
-    cost: outer.cost + outer.rows * (2 + perProbe),
+    cost: outer.cost + outer.rows * (2 + perProbe * perRow),
   };
 }
 
