@@ -23,7 +23,7 @@ import { compareKeys, keyPredecessor, keySuccessor } from './key.js';
 import { corrupt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import type { PageStore } from '../pager/index.js';
-import { PageView, lastPageBuffer, pageLimit, readPage } from './page-view.js';
+import { PageView, lastPageBuffer, pageLimit, readPage, readPassingPage } from './page-view.js';
 import { readOverflowChain } from './overflow.js';
 import { MAX_DEPTH, TreePath } from './tree-path.js';
 
@@ -114,6 +114,8 @@ export class LeafCursor implements BTreeCursor {
   private path: TreePath | null = null;
   /** Leaf hops of backward steps since the last positioning or forward hop (corruption bound). */
   private backHops = 0;
+  /** This cursor's own view, re-decoded for each leaf it steps onto fresh (readPassingPage). @internal */
+  scratch: PageView | null = null;
 
   constructor(tree: TreeRef, epoch?: StoreEpoch) {
     this.tree = tree;
@@ -319,7 +321,7 @@ export class LeafCursor implements BTreeCursor {
         this.brentPower *= 2;
         this.brentSteps = 0;
       }
-      const v = readPage(store, next, this.limit);
+      const v = readPassingPage(store, next, this.limit, this);
       const buf = lastPageBuffer();
       if (!v.isLeaf) throw corrupt(next, 'leaf chain reaches a non-leaf page');
       if (v.count > 0) {

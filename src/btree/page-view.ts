@@ -14,7 +14,7 @@
 //   internal: key varint | child varint
 import { ByteReader, corrupt, readU16, readU32 } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import { onImageReuse, type PageStore } from '../pager/index.js';
+import { lastReadWasFresh, onImageReuse, type PageStore } from '../pager/index.js';
 import { keyAdd } from './key.js';
 
 export const PAGE_TYPE = 0;
@@ -66,26 +66,28 @@ export interface ViewParts {
  * splice rebases two offset arrays, not three).
  */
 export class PageView {
-  readonly pageNo: number;
-  readonly type: number;
-  readonly flags: number;
+  // Fields are written by the constructor, and again only by `redecode` on a cursor's private
+  // scratch view (never one the cache holds) and by the in-place leaf writers (count, h0).
+  pageNo!: number;
+  type!: number;
+  flags!: number;
   /** Mutable only through appendLeafCell / spliceLeaf, on a view its writable buffer owns alone. */
-  count: number;
-  readonly link: number;
-  readonly keys: U64[];
+  count!: number;
+  link!: number;
+  keys!: U64[];
   /** Typed arrays may be longer than `count` (+1 for cellOff): room for in-place appends. */
-  readonly cellOff: Int32Array;
-  readonly payOff: Int32Array;
-  readonly aux: Float64Array;
+  cellOff!: Int32Array;
+  payOff!: Int32Array;
+  aux!: Float64Array;
   /**
    * Value offsets, only for a decoded leaf with a non-minimal control varint (valid LEB128
    * that our writers never produce): then valueOffset cannot derive them, and in-place
    * writers leave such a page to the rewriting path. Null otherwise.
    */
-  readonly valOffs: Int32Array | null;
+  valOffs!: Int32Array | null;
   /** Header words, to detect a buffer whose bytes changed behind the cache. */
-  h0: number;
-  readonly h1: number;
+  h0!: number;
+  h1!: number;
 
   /**
    * Decodes `buf`, or, given `parts` (a writer that has just produced `buf` and knows its cell
@@ -107,6 +109,20 @@ export class PageView {
       this.h1 = parts.link;
       return;
     }
+    this.decode(pageNo, buf, limit, false);
+  }
+
+  /**
+   * Decodes `buf` into this view, reusing its arrays when they are large enough: for a view
+   * only its owner sees (a forward cursor's scratch view for leaves it passes once), never one
+   * the cache holds. Returns this.
+   */
+  redecode(pageNo: number, buf: Uint8Array, limit: number): this {
+    this.decode(pageNo, buf, limit, true);
+    return this;
+  }
+
+  private decode(pageNo: number, buf: Uint8Array, limit: number, reuse: boolean): void {
     const type = buf[PAGE_TYPE]!;
     if (type !== PAGE_INTERNAL && type !== PAGE_LEAF) throw corrupt(pageNo, `bad B+Tree page type ${type}`);
     const flags = buf[FLAGS]!;
@@ -126,7 +142,7 @@ export class PageView {
     this.h1 = link;
     const keys: U64[] = new Array<U64>(count);
     const cap = leaf ? count + APPEND_ROOM : count;
-    const { aux, cellOff, payOff } = viewArrays(cap);
+    const { aux, cellOff, payOff } = reuse && this.aux.length >= cap ? this : viewArrays(cap);
     let valOffs: Int32Array | null = null;
     const r = reader.reset(buf, PAGE_HEADER_SIZE, size, pageNo);
     const delta = flags === FLAG_DELTA_KEYS;
@@ -425,6 +441,24 @@ export function readPage(store: PageStore, pageNo: number, limit: number): PageV
   const buf = store.read(pageNo);
   lastBuf = buf;
   return viewOf(pageNo, buf, limit);
+}
+
+/**
+ * Reads and decodes page `pageNo` for a cursor stepping forward onto it. An image first used
+ * just now (read on a miss or ahead of a scan: `lastReadWasFresh`) is decoded into `owner.scratch`,
+ * the cursor's own view, reusing its arrays, and not cached: a scan over more pages than the
+ * cache holds would otherwise allocate and cache a view per leaf that nothing reads again.
+ * Images in use already go through the cache (`viewOf`). Returns `owner.scratch` (made on
+ * first use) or a cached view; `lastPageBuffer()` is the image.
+ */
+export function readPassingPage(store: PageStore, pageNo: number, limit: number, owner: { scratch: PageView | null }): PageView {
+  if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > limit) throw corrupt(pageNo, 'B+Tree page id out of range');
+  const buf = store.read(pageNo);
+  lastBuf = buf;
+  if (!cacheEnabled || !lastReadWasFresh()) return viewOf(pageNo, buf, limit);
+  pageViewStats.decodes++;
+  const s = owner.scratch;
+  return s === null ? (owner.scratch = new PageView(pageNo, buf, limit)) : s.redecode(pageNo, buf, limit);
 }
 
 /**

@@ -25,7 +25,7 @@ export { resolvePagerOptions } from './pager-options.js';
 export type {
   CheckpointResult, Durability, PagerOptions, PagerStats, PagerWarning, ResolvedPagerOptions,
 } from './pager-options.js';
-export { Pager, walPathOf } from './pager.js';
+export { lastReadWasFresh, Pager, walPathOf } from './pager.js';
 export type { PageLogFactory } from './pager.js';
 export { ReadTransaction } from './read-transaction.js';
 export { WriteTransaction } from './write-transaction.js';

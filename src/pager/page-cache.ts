@@ -97,11 +97,15 @@ export class PageCache {
     return this.probation.size + this.protectedLru.size;
   }
 
+  /** Whether the last `get` hit was a prefetched image's first access (so, a page read ahead of a scan). */
+  firstAccess = false;
+
   /** The cached image of `pageNo` at version `lsn`, or undefined (counted as a miss). */
   get(pageNo: number, lsn: number): Uint8Array | undefined {
     this.tick++;
     let e = this.byPage.get(pageNo) ?? null;
     while (e !== null && e.lsn !== lsn) e = e.sibling;
+    this.firstAccess = false;
     if (e === null) {
       this.stats.misses++;
       return undefined;
@@ -112,6 +116,7 @@ export class PageCache {
       this.protectedLru.pushFront(e);
     } else if (e.loadTick < 0) {
       e.loadTick = this.tick; // a prefetched image's first access is its load
+      this.firstAccess = true;
     } else if (this.tick - e.loadTick > this.correlationWindow) {
       this.probation.remove(e);
       e.protectedList = true;

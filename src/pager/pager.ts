@@ -45,6 +45,17 @@ import {
 import { ReadTransaction } from './read-transaction.js';
 import { WriteTransaction } from './write-transaction.js';
 
+/** Set by every Pager read: whether the image came from the file now (a miss or read ahead), not from an earlier use. */
+let freshRead = false;
+
+/**
+ * Whether the latest page read of any Pager returned an image first used just now: read on a
+ * miss, or read ahead and accessed for the first time. A hint for readers passing through
+ * (a forward scan decodes such a leaf without caching its view); stale after reads of other
+ * stores (a transaction's own dirty pages), so only ever used for speed, never correctness.
+ */
+export const lastReadWasFresh = (): boolean => freshRead;
+
 /** Opens the log of a database; src/wal supplies `Wal.open`. */
 export type PageLogFactory = (vfs: Vfs, path: string, pageSize: number) => PageLog;
 
@@ -292,7 +303,11 @@ export class Pager {
     const v = this.log.find(pageNo, snapshotLsn);
     const key = v === undefined ? 0 : v.lsn;
     let img = this.cache.get(pageNo, key);
-    if (img !== undefined) return img;
+    if (img !== undefined) {
+      freshRead = this.cache.firstAccess;
+      return img;
+    }
+    freshRead = true;
     if (v !== undefined) {
       img = this.cache.newImage();
       this.log.readPayload(pageNo, v.offset, img);
