@@ -13,6 +13,7 @@ import type { BExpr } from './bound-expr.js';
 import { AGG_SLOT, UNKNOWN, WINDOW_SLOT, bindExpr, coerce, exprKey, hasAggregate } from './binder-expr.js';
 import type { AggState, ExprEnv, WindowState } from './binder-expr.js';
 import { Scope } from './scope.js';
+import { pushTopNBelowJoin } from './top-n-pushdown.js';
 import type { BindContext, BlockRefs, CteBinding, RelColumn, WorkTableBinding } from './scope.js';
 import type { OutputColumn, PlanNode, SortKey, WindowCall } from './plan.js';
 import { bindUsing, naturalUsing, starColumns } from './join-using.js';
@@ -441,6 +442,7 @@ function bindCore(core: SelectCore, stmt: SelectStmt | null, ctx: BindContext, p
   const served = keys.length > 0 && !isAgg && win.groups.length === 0 && !core.distinct ? orderedBlock(root, keys, ctx.schema, rowsWanted(stmt)) : null;
   if (served !== null) root = served.root;
   root = applySortLimit(root, keys, stmt, ctx, scope, served);
+  if (!isAgg && win.groups.length === 0 && !core.distinct) root = pushTopNBelowJoin(root);
   if (hidden.length > 0) root = { kind: 'project', input: root, exprs: columns.map((c, i) => ({ kind: 'col', slot: i, type: c.type, name: c.name })) };
   mergeRefs(refs, scope.refs, level);
   return { root, columns };
