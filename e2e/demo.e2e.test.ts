@@ -53,6 +53,9 @@ describe('the music-library demo', () => {
     const titles = await page.$$eval('#results tbody tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''));
     expect(titles.length).toBeGreaterThan(0);
     for (const t of titles) expect(t.toLowerCase()).toContain('love');
+    // Case-insensitive through the trigram index: typing 'love' finds 'Love'.
+    expect(demo.searchMode).toBe('trigram');
+    expect(titles.some((t) => t.includes('Love'))).toBe(true);
     expect(await page.textContent('#search-time')).toMatch(/matches in/);
   });
 

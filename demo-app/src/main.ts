@@ -94,7 +94,7 @@ function wireSearch(db: BrowserDatabase, mode: SearchMode): void {
         body.replaceChildren();
         $('search-time').textContent = '';
       } else {
-        const { rows, ms: t } = await searchTracks(db, mode, text);
+        const { rows, ms: t } = await searchTracks(db, text);
         body.replaceChildren(...rows.map((r) => {
           const tr = document.createElement('tr');
           for (const v of [r.title, r.artist, r.album, duration(r.milliseconds)]) {
@@ -119,8 +119,8 @@ function wireSearch(db: BrowserDatabase, mode: SearchMode): void {
   input.addEventListener('input', () => void run(input.value));
   input.disabled = false;
   $('search-mode').textContent = mode === 'trigram'
-    ? 'LIKE served by the trigram index.'
-    : 'Plain ILIKE scan over every title (this engine build does not use a trigram index for LIKE yet).';
+    ? 'ILIKE served by the trigram index.'
+    : 'ILIKE by a scan over every title (the library has no trigram index).';
 }
 
 function wireBrowse(db: BrowserDatabase): void {

@@ -1,7 +1,7 @@
 /**
  * The demo's queries, each timed end to end (tab → worker → engine → tab): search over track
- * titles, and artist → albums → tracks browsing. Search uses `LIKE` when the planner serves it
- * from the trigram index, else a case-insensitive `ILIKE` scan (the UI says which).
+ * titles, and artist → albums → tracks browsing. Search is a case-insensitive `ILIKE`, served
+ * by the trigram index when the library has one, else a scan (the UI says which).
  */
 import type { BrowserDatabase } from '../../worker/index.js';
 
@@ -29,18 +29,20 @@ async function timed<T>(fn: () => Promise<T[]>): Promise<Timed<T>> {
   return { rows, ms: performance.now() - t };
 }
 
-/** 'trigram' when EXPLAIN shows the planner using the trigram index for a LIKE. */
+/** 'trigram' when EXPLAIN shows the planner using the trigram index for the search's ILIKE. */
 export async function searchMode(db: BrowserDatabase): Promise<SearchMode> {
-  const plan = await db.query("EXPLAIN SELECT id FROM track WHERE title LIKE '%love%'", [], { rowMode: 'array' }) as unknown[][];
+  const plan = await db.query("EXPLAIN SELECT id FROM track WHERE title ILIKE '%love%'", [], { rowMode: 'array' }) as unknown[][];
   return plan.some((r) => /trigram/i.test(String(r[0]))) ? 'trigram' : 'scan';
 }
 
-/** Tracks whose title contains `text` (first 50), with album and artist names. */
-export async function searchTracks(db: BrowserDatabase, mode: SearchMode, text: string): Promise<Timed<SearchHit>> {
+/**
+ * Tracks whose title contains `text`, ignoring case (first 50), with album and artist names.
+ * ILIKE goes through the trigram index when there is one, else it scans.
+ */
+export async function searchTracks(db: BrowserDatabase, text: string): Promise<Timed<SearchHit>> {
   return timed(async () => {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const op = mode === 'trigram' ? 'LIKE' : 'ILIKE';
-    const tracks = await db.query(`SELECT id, title, album_id, milliseconds FROM track WHERE title ${op} $1 LIMIT ${SEARCH_LIMIT}`,
+    const tracks = await db.query(`SELECT id, title, album_id, milliseconds FROM track WHERE title ILIKE $1 LIMIT ${SEARCH_LIMIT}`,
       [pattern], { rowMode: 'array' }) as unknown[][];
     if (tracks.length === 0) return [];
     const albumIds = [...new Set(tracks.map((r) => Number(r[2])))];
