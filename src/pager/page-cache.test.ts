@@ -82,6 +82,66 @@ describe('PageCache', () => {
   });
 });
 
+describe('PageCache: ghosts (pages evicted from probation, remembered by number)', () => {
+  /** A 16-page cache (ring of 8 ghosts) where page 1, loaded once, was evicted `later` evictions ago, then page 1 again. */
+  function reloadAfter(later: number): PageCache {
+    const c = new PageCache(16 * PAGE, PAGE);
+    access(c, 1);
+    for (let i = 100; i < 116; i++) access(c, i); // the 16th page evicts page 1: a ghost
+    for (let i = 0; i < later; i++) access(c, 200 + i);
+    expect(access(c, 1)).toBe(false);
+    return c;
+  }
+  const survivesScan = (c: PageCache): boolean => {
+    for (let i = 1000; i < 1200; i++) access(c, i);
+    return access(c, 1);
+  };
+
+  it('a miss on a ghost loads the page into the protected list, which a scan does not flush', () => {
+    expect(survivesScan(reloadAfter(0))).toBe(true);
+    expect(survivesScan(reloadAfter(7))).toBe(true);
+  });
+
+  it('forgets the oldest ghost once the ring is full, so the page reloads into probation', () => {
+    expect(survivesScan(reloadAfter(8))).toBe(false);
+    expect(survivesScan(reloadAfter(50))).toBe(false);
+  });
+
+  /**
+   * Page 1 becomes a ghost (ring slot 0), is reloaded from it (slot 0 now stale), leaves through
+   * the protected list, is loaded into probation and evicted from it again (slot 3); then
+   * `later` more pages each evict one probation page. Then page 1 is read again.
+   */
+  function reghostAfter(later: number): PageCache {
+    const c = new PageCache(16 * PAGE, PAGE);
+    access(c, 1);
+    for (let i = 100; i < 116; i++) access(c, i); // page 1 → ghost, slot 0
+    expect(access(c, 1)).toBe(false); // ghost hit: protected; page 100 → ghost, slot 1
+    for (let i = 101; i < 116; i++) expect(access(c, i)).toBe(true); // promoted: probation empty
+    access(c, 500); // probation holds 1 page: evicts the protected tail, page 1 (no ghost)
+    expect(access(c, 1)).toBe(false); // not a ghost: probation
+    for (let i = 501; i < 505; i++) access(c, i); // 503 evicts page 500 (slot 2), 504 page 1 (slot 3)
+    for (let i = 0; i < later; i++) access(c, 600 + i);
+    expect(access(c, 1)).toBe(false);
+    return c;
+  }
+
+  it("a stale ring slot does not forget the page's newer ghost", () => {
+    expect(survivesScan(reghostAfter(4))).toBe(true); // slot 0 (stale) overwritten by the 5th
+    expect(survivesScan(reghostAfter(7))).toBe(true); // slots 0–2 overwritten, slot 3 not
+    expect(survivesScan(reghostAfter(8))).toBe(false); // slot 3 overwritten: forgotten
+  });
+
+  it('clear() forgets every ghost', () => {
+    const c = new PageCache(16 * PAGE, PAGE);
+    access(c, 1);
+    for (let i = 100; i < 116; i++) access(c, i);
+    c.clear();
+    expect(access(c, 1)).toBe(false);
+    expect(survivesScan(c)).toBe(false);
+  });
+});
+
 describe('PageCache: prefetched images', () => {
   it('count their first access as the load, so a scan reading ahead keeps the hot set', () => {
     const c = new PageCache(64 * PAGE, PAGE);
