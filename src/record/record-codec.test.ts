@@ -256,6 +256,42 @@ describe('record codec: field access without full decode', () => {
     expect(seen).toEqual([1, 1, 4, 1, 0, 0, 3, 8]);
     expect(decodeRecordRaw(bytes).map((f) => toHex(f.payload))).toEqual(['0e', '78', '', '0000000000000440']);
   });
+
+  /** Where resetAt + seek and fieldAt land, or the error code they throw. */
+  const landing = (f: () => boolean, rr: RecordReader): unknown => {
+    try {
+      const found = f();
+      return found ? [rr.index, rr.kind, rr.payloadStart, rr.payloadEnd, rr.fieldCount] : [false, rr.fieldCount];
+    } catch (e) {
+      return (e as DecentDBError).code;
+    }
+  };
+
+  it('fieldAt lands where resetAt + seek does, on records in a page and on arbitrary bytes (property)', () => {
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.integer(),
+      fc.string({ maxLength: 140 }),
+      fc.string({ minLength: 120, maxLength: 300 }).map((s) => s.replace(/./g, (c, i: number) => String.fromCharCode(33 + ((c.charCodeAt(0) * 7 + i) % 90)))),
+    );
+    const record = fc
+      .array(value, { maxLength: 6 })
+      .map((vs) => encodeRecord(vs, vs.map((v) => (typeof v === 'number' ? T.int : T.text)), inlineOnly()));
+    const bytes = fc.oneof(record, fc.uint8Array({ maxLength: 40 }), record.chain((r) => fc.integer({ min: 0, max: Math.max(0, r.length - 1) }).map((i) => r.slice(0, i))));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5 }), bytes, fc.uint8Array({ maxLength: 5 }), fc.nat(7), (before, rec, after, field) => {
+        const page = new Uint8Array([...before, ...rec, ...after]);
+        const start = before.length;
+        const end = start + rec.length;
+        const slow = new RecordReader();
+        const fast = new RecordReader();
+        expect(landing(() => fast.fieldAt(page, start, end, field), fast)).toEqual(landing(() => slow.resetAt(page, start, end).seek(field), slow));
+        // Both readers walk on alike from there.
+        expect(landing(() => fast.next(), fast)).toEqual(landing(() => slow.next(), slow));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('record codec: corrupt input', () => {
@@ -263,6 +299,8 @@ describe('record codec: corrupt input', () => {
     expectCorrupt(() => decodeRecord(fromHex('011200'), null));
     expectCorrupt(() => decodeRecord(fromHex('0104'), null));
     expectCorrupt(() => decodeRecord(fromHex('010405616263'), null));
+    expectCorrupt(() => decodeRecord(fromHex('01040261'), null)); // one byte short
+    expectCorrupt(() => recordKinds(fromHex('011200'))); // walking alone checks the kind too
     expectCorrupt(() => decodeRecord(fromHex('02040161'), null));
     expectCorrupt(() => decodeRecord(fromHex('0101028080'), null));
     expectCorrupt(() => decodeRecord(fromHex('0108040102ffff'), null));

@@ -404,9 +404,23 @@ export class RecordReader {
     }
     const r = this.r;
     this.index++;
+    const buf = r.buf;
+    const pos = r.pos;
+    // Fast path: a one-byte length (fields under 128 bytes), in bounds.
+    if (pos + 1 < r.end) {
+      const k = buf[pos]!;
+      const n = buf[pos + 1]!;
+      if (k <= MAX_KIND && n < 0x80 && pos + 2 + n <= r.end) {
+        this.kind = k;
+        this.payloadStart = pos + 2;
+        r.pos = this.payloadEnd = pos + 2 + n;
+        return true;
+      }
+    }
     const kind = r.u8();
     if (kind > MAX_KIND) throw corrupt(r.pageNo, `unknown record kind ${kind} in field ${this.index}`);
     const len = r.smallVarint(r.remaining, 'record field length');
+    if (len > r.remaining) throw corrupt(r.pageNo, `record field ${this.index} runs ${len - r.remaining} bytes past the record`);
     this.kind = kind;
     this.payloadStart = r.pos;
     this.payloadEnd = r.pos + len;
@@ -418,6 +432,35 @@ export class RecordReader {
   seek(i: number): boolean {
     while (this.index < i) if (!this.next()) return false;
     return this.index === i;
+  }
+
+  /**
+   * resetAt(bytes, start, end) then seek(field), with the walk done inline while the count and
+   * the lengths are one-byte varints (short fields: most rows); anything else, including
+   * absent fields and malformed bytes, takes the checked path.
+   */
+  fieldAt(bytes: Uint8Array, start: number, end: number, field: number): boolean {
+    const count = bytes[start]!;
+    if (start < end && field < count && count < 0x80 && count <= end - start - 1) {
+      let p = start + 1;
+      for (let f = 0; ; f++) {
+        if (p + 1 >= end) break;
+        const kind = bytes[p]!;
+        const len = bytes[p + 1]!;
+        if (kind > MAX_KIND || len >= 0x80 || p + 2 + len > end) break;
+        if (f === field) {
+          this.r.reset(bytes, p + 2 + len, end);
+          this.fieldCount = count;
+          this.index = f;
+          this.kind = kind;
+          this.payloadStart = p + 2;
+          this.payloadEnd = p + 2 + len;
+          return true;
+        }
+        p += 2 + len;
+      }
+    }
+    return this.resetAt(bytes, start, end).seek(field);
   }
 
   /** The current field's value. */
