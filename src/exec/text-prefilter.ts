@@ -34,9 +34,11 @@ export class TextPrefilter {
   private lit: Uint8Array | null = null;
   /** ILIKE literal containing 'i' or 'k': U+0130 and U+212A fold to them, so their bytes pass. */
   private foldRisk = false;
-  /** The literal's first byte, and its upper-case ASCII form for ILIKE (else the same byte). */
-  private first = 0;
-  private firstAlt = 0;
+  /**
+   * Horspool shift per stored byte: how far the window may move when the byte under its last
+   * position is `b` (both cases of a literal byte for ILIKE).
+   */
+  private readonly shift = new Uint8Array(256);
   private readonly reader = new RecordReader();
 
   private constructor(
@@ -73,8 +75,14 @@ export class TextPrefilter {
     const bytes = new Uint8Array(lit.length);
     for (let i = 0; i < lit.length; i++) bytes[i] = this.fold ? lowerAscii(lit.charCodeAt(i)) : lit.charCodeAt(i);
     this.lit = bytes;
-    this.first = bytes[0]!;
-    this.firstAlt = this.fold && bytes[0]! >= 97 && bytes[0]! <= 122 ? bytes[0]! - 32 : bytes[0]!;
+    const m = bytes.length;
+    const shift = this.shift;
+    shift.fill(Math.min(m, 255));
+    for (let i = Math.max(0, m - 255); i < m - 1; i++) {
+      const b = bytes[i]!;
+      shift[b] = m - 1 - i;
+      if (this.fold && b >= 97 && b <= 122) shift[b - 32] = m - 1 - i;
+    }
     this.foldRisk = this.fold && (bytes.includes(0x69) || bytes.includes(0x6b));
   }
 
@@ -82,24 +90,27 @@ export class TextPrefilter {
   rejects(buf: Uint8Array, start: number, end: number): boolean {
     const lit = this.lit;
     if (lit === null) return false;
-    const rr = this.reader.resetAt(buf, start, end);
-    if (!rr.seek(this.field)) return true; // absent field: NULL
+    const rr = this.reader;
+    if (!rr.fieldAt(buf, start, end, this.field)) return true; // absent field: NULL
     const kind = rr.kind;
     if (kind === KIND.NULL) return true;
     if (kind !== KIND.TEXT) return false;
     const s = rr.payloadStart;
     const e = rr.payloadEnd;
     const m = lit.length;
-    // The first literal byte in either case (ILIKE) is found without folding every byte.
-    const first = this.first;
-    const firstAlt = this.firstAlt;
+    // Horspool: test the window's last byte first, then slide by that byte's shift.
     const table = this.fold ? FOLD : IDENTITY;
-    for (let p = s, last = e - m; p <= last; p++) {
+    const shift = this.shift;
+    const tail = lit[m - 1]!;
+    for (let p = s + m - 1; p < e; ) {
       const b = buf[p]!;
-      if (b !== first && b !== firstAlt) continue;
-      let j = 1;
-      while (j < m && table[buf[p + j]!] === lit[j]) j++;
-      if (j === m) return false;
+      if (table[b] === tail) {
+        let j = m - 2;
+        const w = p - m + 1;
+        while (j >= 0 && table[buf[w + j]!] === lit[j]) j--;
+        if (j < 0) return false;
+      }
+      p += shift[b]!;
     }
     if (this.foldRisk) {
       // 'İ' is C4 B0 and 'K' E2 84 AA in UTF-8: leave such rows to the full filter.

@@ -54,8 +54,8 @@ export class TopNBound {
   /** True when the record at `buf[start, end)` certainly sorts after the bound. */
   rejects(buf: Uint8Array, start: number, end: number): boolean {
     if (!this.active) return false;
-    const rr = this.reader.resetAt(buf, start, end);
-    const present = rr.seek(this.field);
+    const rr = this.reader;
+    const present = rr.fieldAt(buf, start, end, this.field);
     const kind = present ? rr.kind : KIND.NULL;
     if (kind === KIND.NULL) return !this.boundNull && this.nullSide > 0;
     if (this.boundNull) return this.nullSide < 0;
