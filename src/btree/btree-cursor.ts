@@ -22,7 +22,7 @@
 import { compareKeys, keyPredecessor, keySuccessor } from './key.js';
 import { corrupt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore } from '../pager/index.js';
+import type { PageStore, ScanRing } from '../pager/index.js';
 import { PageView, lastPageBuffer, pageLimit, readPage, readPassingPage } from './page-view.js';
 import { readOverflowChain } from './overflow.js';
 import { MAX_DEPTH, TreePath } from './tree-path.js';
@@ -84,6 +84,8 @@ export interface BTreeCursor {
   /** Bounds of the value in the image the last non-null valueInPage() returned. */
   readonly valueStart: number;
   readonly valueEnd: number;
+  /** A large forward scan's own read buffer (see LeafCursor.ring); null: through the cache. */
+  ring: ScanRing | null;
 }
 
 /** A cursor's page before its first positioning (shared: a typed array per cursor is costly). */
@@ -116,6 +118,12 @@ export class LeafCursor implements BTreeCursor {
   private backHops = 0;
   /** This cursor's own view, re-decoded for each leaf it steps onto fresh (readPassingPage). @internal */
   scratch: PageView | null = null;
+  /**
+   * Set by a reader that keeps nothing of a leaf once the cursor has left it (a full-table
+   * Scan): forward hops of a large scan then read into this ring, not the cache (scan-ring.ts).
+   * `value()` and `valueInPage()` bytes then last only until the next `next()`.
+   */
+  ring: ScanRing | null = null;
 
   constructor(tree: TreeRef, epoch?: StoreEpoch) {
     this.tree = tree;

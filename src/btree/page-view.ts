@@ -14,7 +14,7 @@
 //   internal: key varint | child varint
 import { ByteReader, corrupt, readU16, readU32 } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import { lastReadWasFresh, onImageReuse, type PageStore } from '../pager/index.js';
+import { lastReadWasFresh, onImageReuse, type PageStore, type ScanRing } from '../pager/index.js';
 import { keyAdd } from './key.js';
 
 export const PAGE_TYPE = 0;
@@ -448,12 +448,15 @@ export function readPage(store: PageStore, pageNo: number, limit: number): PageV
  * just now (read on a miss or ahead of a scan: `lastReadWasFresh`) is decoded into `owner.scratch`,
  * the cursor's own view, reusing its arrays, and not cached: a scan over more pages than the
  * cache holds would otherwise allocate and cache a view per leaf that nothing reads again.
- * Images in use already go through the cache (`viewOf`). Returns `owner.scratch` (made on
+ * Images in use already go through the cache (`viewOf`). With `owner.ring` set, a snapshot
+ * reader may serve the page from that ring (scan-ring.ts; always fresh, so always the scratch
+ * view): the image then lasts only until the owner's next hop. Returns `owner.scratch` (made on
  * first use) or a cached view; `lastPageBuffer()` is the image.
  */
-export function readPassingPage(store: PageStore, pageNo: number, limit: number, owner: { scratch: PageView | null }): PageView {
+export function readPassingPage(store: PageStore, pageNo: number, limit: number, owner: { scratch: PageView | null; ring: ScanRing | null }): PageView {
   if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > limit) throw corrupt(pageNo, 'B+Tree page id out of range');
-  const buf = store.read(pageNo);
+  const ring = owner.ring;
+  const buf = ring !== null && store.readPassing !== undefined ? store.readPassing(pageNo, ring) : store.read(pageNo);
   lastBuf = buf;
   if (!cacheEnabled || !lastReadWasFresh()) return viewOf(pageNo, buf, limit);
   pageViewStats.decodes++;

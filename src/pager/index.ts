@@ -28,4 +28,5 @@ export type {
 export { lastReadWasFresh, Pager, walPathOf } from './pager.js';
 export type { PageLogFactory } from './pager.js';
 export { ReadTransaction } from './read-transaction.js';
+export { ScanRing } from './scan-ring.js';
 export { WriteTransaction } from './write-transaction.js';

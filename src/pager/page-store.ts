@@ -13,10 +13,16 @@
  *    image is zero-filled and already writable (as if `write` had been called).
  * 4. `free(n)` returns page n to the freelist (page 1 can never be freed).
  * 5. Pages are numbered from 1; page 1 holds the database header.
+ * 6. `readPassing(n, ring)`, where a store offers it (snapshot readers), is `read(n)` for a
+ *    scan passing through: the image may live in the scan's ring (scan-ring.ts) and is then
+ *    valid only until the next `readPassing` with the same ring.
  */
+import type { ScanRing } from './scan-ring.js';
+
 export interface PageStore {
   readonly pageSize: number;
   read(pageNo: number): Uint8Array;
+  readPassing?(pageNo: number, ring: ScanRing): Uint8Array;
   write(pageNo: number): Uint8Array;
   allocate(): number;
   free(pageNo: number): void;

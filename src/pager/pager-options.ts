@@ -95,6 +95,8 @@ export interface PagerStats {
   readonly cacheEvictions: number;
   /** Page reads that reused an evicted image instead of allocating one (page-cache.ts). */
   readonly imagesReused: number;
+  /** Pages a large scan read into its own ring buffer instead of the cache (scan-ring.ts). */
+  readonly scanRingPages: number;
   readonly framesWritten: number;
   /** Of `framesWritten`, uncommitted frames rewritten in place (a page spilled again in one transaction). */
   readonly framesRewritten: number;

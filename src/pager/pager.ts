@@ -43,6 +43,7 @@ import {
   resolvePagerOptions,
 } from './pager-options.js';
 import { ReadTransaction } from './read-transaction.js';
+import type { ScanRing } from './scan-ring.js';
 import { WriteTransaction } from './write-transaction.js';
 
 /** Set by every Pager read: whether the image came from the file now (a miss or read ahead), not from an earlier use. */
@@ -83,7 +84,7 @@ export class Pager {
   private appendedAtCheckpoint = 0;
   /** Safe LSN of the last checkpoint that could not truncate (readers); +∞ after a truncation. */
   private blockedAtLsn = Number.POSITIVE_INFINITY;
-  private counters = { pagesRead: 0, dbSyncs: 0, checkpoints: 0, commits: 0, spilledPages: 0 };
+  private counters = { pagesRead: 0, ringPages: 0, dbSyncs: 0, checkpoints: 0, commits: 0, spilledPages: 0 };
 
   private constructor(
     private readonly main: VfsFile,
@@ -187,6 +188,7 @@ export class Pager {
       cacheMisses: c.misses,
       cacheEvictions: c.evictions,
       imagesReused: c.reused,
+      scanRingPages: this.counters.ringPages,
       framesWritten: this.log.framesWritten,
       framesRewritten: this.log.framesRewritten,
       walSyncs: this.log.syncs,
@@ -315,6 +317,33 @@ export class Pager {
     this.counters.pagesRead++;
     this.cache.put(pageNo, key, img);
     return img;
+  }
+
+  /**
+   * @internal readVersion for a scan passing through with its own ScanRing: once the scan has
+   * taken as many misses as the cache has pages, its main-file misses are read into the ring
+   * (valid until the ring's next read) instead of the cache.
+   */
+  readPassing(pageNo: number, snapshotLsn: number, ring: ScanRing): Uint8Array {
+    if (ring.misses < this.cache.capacityPages) {
+      const img = this.readVersion(pageNo, snapshotLsn);
+      if (freshRead) ring.misses++;
+      return img;
+    }
+    if (this.log.find(pageNo, snapshotLsn) !== undefined) return this.readVersion(pageNo, snapshotLsn);
+    freshRead = true;
+    const held = ring.image(pageNo, this.pageSize);
+    if (held !== null) return held;
+    const cached = this.cache.get(pageNo, 0);
+    if (cached !== undefined) {
+      freshRead = this.cache.firstAccess;
+      return cached;
+    }
+    freshRead = true;
+    const r = ring.fill(pageNo, this.pageSize, (buf, offset) => this.readMain(pageNo, buf, offset));
+    this.counters.pagesRead += r.pages;
+    this.counters.ringPages += r.pages;
+    return r.image;
   }
 
   /** @internal */

@@ -8,6 +8,7 @@ import { corrupt, transactionError } from '../util/index.js';
 import type { DbHeader } from './db-header.js';
 import type { PageStore } from './page-store.js';
 import type { Pager } from './pager.js';
+import type { ScanRing } from './scan-ring.js';
 
 export class ReadTransaction implements PageStore {
   readonly pageSize: number;
@@ -33,13 +34,22 @@ export class ReadTransaction implements PageStore {
   }
 
   read(pageNo: number): Uint8Array {
+    this.checkRead(pageNo);
+    return this.pager.readVersion(pageNo, this.snapshotLsn);
+  }
+
+  readPassing(pageNo: number, ring: ScanRing): Uint8Array {
+    this.checkRead(pageNo);
+    return this.pager.readPassing(pageNo, this.snapshotLsn, ring);
+  }
+
+  private checkRead(pageNo: number): void {
     if (this.ended) throw transactionError('read transaction has ended');
     if (this.abortReason !== undefined) throw transactionError(`read transaction aborted: ${this.abortReason}`);
     this.pager.check();
     if (!(pageNo >= 1 && pageNo <= this.header.pageCount)) {
       throw corrupt(pageNo, `page number out of range (database has ${this.header.pageCount} pages)`);
     }
-    return this.pager.readVersion(pageNo, this.snapshotLsn);
   }
 
   write(_pageNo: number): Uint8Array {

@@ -4,7 +4,8 @@
  * time. Whatever is still open — autocommit iterators part-way through, an iterator over a
  * write transaction, even one left open across its COMMIT — must go on reading the bytes it
  * started with, and decoded views of reused images must never be served again. Checked against
- * a model with snapshot semantics for each open iterator.
+ * a model with snapshot semantics for each open iterator (range and full-table scans; the
+ * rings of large scans are tested in scan-ring-sql.test.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ interface OpenIter {
 const opArb = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('lookup' as const), id: fc.integer({ min: 1, max: 160 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('byGroup' as const), g: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('open' as const), from: fc.integer({ min: 1, max: 160 }), take: fc.integer({ min: 1, max: 6 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('open' as const), from: fc.integer({ min: 1, max: 160 }), take: fc.integer({ min: 1, max: 6 }), full: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('step' as const), which: fc.nat(3), take: fc.integer({ min: 1, max: 12 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), which: fc.nat(3) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('upsert' as const), id: fc.integer({ min: 1, max: 160 }), g: fc.integer({ min: 0, max: 7 }), len: fc.integer({ min: 10, max: 700 }) }) },
@@ -57,6 +58,8 @@ describe('page-image recycling under SQL', () => {
         const lookup = db.prepare('SELECT id, g, v FROM t WHERE id = $1');
         const range = db.prepare('SELECT id, g, v FROM t WHERE id >= $1 ORDER BY id');
         const byGroup = db.prepare('SELECT id, g, v FROM t WHERE g = $1 ORDER BY id');
+        // A full-table scan (LIKE prefilter over the stored bytes).
+        const scan = db.prepare("SELECT id, g, v FROM t WHERE v LIKE '%:%' AND id + 0 >= $1");
         let salt = salt0;
         const write = (id: number, g: number, len: number): void => {
           const row: Row = [id, g, text(id, salt++, len)];
@@ -90,7 +93,8 @@ describe('page-image recycling under SQL', () => {
               break;
             case 'open': {
               if (iters.length >= 3) break;
-              const o: OpenIter = { it: range.iterate([op.from], 'array') as Iterator<unknown[]>, expected: sorted().filter((r) => r[0] >= op.from), pos: 0 };
+              const it = (op.full ? scan : range).iterate([op.from], 'array') as Iterator<unknown[]>;
+              const o: OpenIter = { it, expected: sorted().filter((r) => r[0] >= op.from), pos: 0 };
               iters.push(o);
               step(o, op.take); // a statement's snapshot is taken at its first row, not at iterate()
               break;
@@ -155,6 +159,7 @@ describe('page-image recycling under SQL', () => {
         }
         for (const o of [...iters]) step(o, 1000);
         expect(rows(db, 'SELECT id, g, v FROM t ORDER BY id')).toEqual(sorted());
+        expect(scan.all([0], 'array')).toEqual(sorted());
         // Every iterator is closed now: no reader or hold may be left behind, so lookups that
         // evict must reuse images again.
         const before = db.stats();
@@ -162,6 +167,7 @@ describe('page-image recycling under SQL', () => {
         const after = db.stats();
         if (after.cacheEvictions - before.cacheEvictions >= 2) expect(after.imagesReused).toBeGreaterThan(before.imagesReused);
         reusedTotal += after.imagesReused;
+
         db.close();
       }),
       { numRuns: 60 },
