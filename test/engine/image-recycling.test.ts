@@ -10,23 +10,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecentDBError } from '../../src/index.js';
-import { memoryDb, rows } from '../sql/sql-helpers.js';
+import { incompressibleText as text, memoryDb, rows } from '../sql/sql-helpers.js';
 
 type Row = [number, number, string];
-
-/** `len` characters that do not compress (records stay page-sized, so the cache churns). */
-function text(id: number, salt: number, len: number): string {
-  let x = (id * 7919 + salt * 104729) >>> 0 || 1;
-  let s = `${id}:${salt}:`;
-  while (s.length < len) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    s += String.fromCharCode(33 + (x % 90));
-  }
-  return s;
-}
 
 interface OpenIter {
   readonly it: Iterator<unknown[]>;

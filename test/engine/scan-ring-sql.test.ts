@@ -8,23 +8,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { memoryDb } from '../sql/sql-helpers.js';
+import { incompressibleText as text, memoryDb } from '../sql/sql-helpers.js';
 
 type Row = [number, number, string, Uint8Array];
-
-/** `len` characters that do not compress, so the table really spans ~100 leaves. */
-function text(id: number, salt: number, len: number): string {
-  let x = (id * 7919 + salt * 104729) >>> 0 || 1;
-  let s = `${id}:${salt}:`;
-  while (s.length < len) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    s += String.fromCharCode(33 + (x % 90));
-  }
-  return s;
-}
 
 const ROWS = 1500;
 

@@ -9,41 +9,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Pager, ReadTransaction } from '../../src/pager/index.js';
 import { READ_AHEAD_PAGES } from '../../src/pager/read-ahead.js';
-import { MemoryVfs } from '../../src/vfs/index.js';
-import type { OpenFlags, VfsFile } from '../../src/vfs/index.js';
-import { openPager } from '../../src/wal/index.js';
-
-/** A MemoryVfs counting the read calls made on the main database file. */
-class CountingVfs extends MemoryVfs {
-  mainReads = 0;
-  override open(path: string, flags: OpenFlags): VfsFile {
-    const f = super.open(path, flags);
-    if (!path.endsWith('.ddb')) return f;
-    const read = f.read.bind(f);
-    f.read = (buf: Uint8Array, offset: number): number => {
-      this.mainReads++;
-      return read(buf, offset);
-    };
-    return f;
-  }
-}
+import { CountingVfs, coldPager as coldPagerOf } from './cold-pager.js';
 
 const PAGES = 200;
-
-/** Pages 2..PAGES+1 tagged with their number, checkpointed into the main file, reopened cold. */
-function coldPager(vfs: CountingVfs, cacheBytes: number): Pager {
-  const setup = openPager(vfs, 'a.ddb', { cacheBytes: 1 << 20 });
-  const w = setup.beginWrite();
-  for (let p = 2; p <= PAGES + 1; p++) {
-    w.allocate();
-    w.write(p).fill(p & 0xff);
-  }
-  w.commit();
-  setup.close();
-  const pager = openPager(vfs, 'a.ddb', { cacheBytes });
-  vfs.mainReads = 0;
-  return pager;
-}
+const coldPager = (vfs: CountingVfs, cacheBytes: number): Pager => coldPagerOf(vfs, PAGES, cacheBytes);
 
 const tagOf = (r: ReadTransaction, pageNo: number): number => r.read(pageNo)[9]!;
 

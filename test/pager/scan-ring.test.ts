@@ -10,44 +10,11 @@ import { describe, expect, it } from 'vitest';
 import type { Pager, ReadTransaction } from '../../src/pager/index.js';
 import { ScanRing } from '../../src/pager/index.js';
 import { READ_AHEAD_PAGES } from '../../src/pager/read-ahead.js';
-import { MemoryVfs } from '../../src/vfs/index.js';
-import type { OpenFlags, VfsFile } from '../../src/vfs/index.js';
-import { openPager } from '../../src/wal/index.js';
-
-/** A MemoryVfs counting the read calls made on the main database file. */
-class CountingVfs extends MemoryVfs {
-  mainReads = 0;
-  mainBytes = 0;
-  override open(path: string, flags: OpenFlags): VfsFile {
-    const f = super.open(path, flags);
-    if (!path.endsWith('.ddb')) return f;
-    const read = f.read.bind(f);
-    f.read = (buf: Uint8Array, offset: number): number => {
-      this.mainReads++;
-      this.mainBytes += buf.length;
-      return read(buf, offset);
-    };
-    return f;
-  }
-}
+import { CountingVfs, coldPager as coldPagerOf } from './cold-pager.js';
 
 const PAGES = 200;
 const PAGE = 4096;
-
-/** Pages 2..PAGES+1 filled with their number, checkpointed into the main file, reopened cold. */
-function coldPager(vfs: CountingVfs, cachePages: number): Pager {
-  const setup = openPager(vfs, 'a.ddb', { cacheBytes: 1 << 20 });
-  const w = setup.beginWrite();
-  for (let p = 2; p <= PAGES + 1; p++) {
-    w.allocate();
-    w.write(p).fill(p & 0xff);
-  }
-  w.commit();
-  setup.close();
-  const pager = openPager(vfs, 'a.ddb', { cacheBytes: cachePages * PAGE });
-  vfs.mainReads = 0;
-  return pager;
-}
+const coldPager = (vfs: CountingVfs, cachePages: number): Pager => coldPagerOf(vfs, PAGES, cachePages * PAGE);
 
 /** The fill byte of page `pageNo` read through `ring`, checked across the whole image. */
 function tagThrough(r: ReadTransaction, ring: ScanRing, pageNo: number): number {

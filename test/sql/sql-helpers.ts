@@ -85,3 +85,17 @@ export function vfsDb(setup = '', path = 'test.ddb'): { db: Database; vfs: Memor
     },
   };
 }
+
+/** `len` characters that do not compress (records stay as large as asked), from `id` and `salt`. */
+export function incompressibleText(id: number, salt: number, len: number): string {
+  let x = (id * 7919 + salt * 104729) >>> 0 || 1;
+  let s = `${id}:${salt}:`;
+  while (s.length < len) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    s += String.fromCharCode(33 + (x % 90));
+  }
+  return s;
+}
