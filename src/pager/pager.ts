@@ -84,6 +84,11 @@ export class Pager {
   private appendedAtCheckpoint = 0;
   /** Safe LSN of the last checkpoint that could not truncate (readers); +∞ after a truncation. */
   private blockedAtLsn = Number.POSITIVE_INFINITY;
+  /**
+   * Checkpoints begun: each may rewrite main-file pages a snapshot reads from the WAL and, by
+   * truncating, send it to the main file for them, so ring contents of an earlier epoch are stale.
+   */
+  private mainEpoch = 0;
   private counters = { pagesRead: 0, ringPages: 0, dbSyncs: 0, checkpoints: 0, commits: 0, spilledPages: 0 };
 
   private constructor(
@@ -332,7 +337,7 @@ export class Pager {
     }
     if (this.log.find(pageNo, snapshotLsn) !== undefined) return this.readVersion(pageNo, snapshotLsn);
     freshRead = true;
-    const held = ring.image(pageNo, this.pageSize);
+    const held = ring.image(pageNo, this.pageSize, this.mainEpoch);
     if (held !== null) return held;
     const cached = this.cache.get(pageNo, 0);
     if (cached !== undefined) {
@@ -340,7 +345,7 @@ export class Pager {
       return cached;
     }
     freshRead = true;
-    const r = ring.fill(pageNo, this.pageSize, (buf, offset) => this.readMain(pageNo, buf, offset));
+    const r = ring.fill(pageNo, this.pageSize, this.mainEpoch, (buf, offset) => this.readMain(pageNo, buf, offset));
     this.counters.pagesRead += r.pages;
     this.counters.ringPages += r.pages;
     return r.image;
@@ -461,6 +466,7 @@ export class Pager {
   }
 
   private runCheckpoint(): CheckpointResult {
+    this.mainEpoch++; // scan rings forget the main-file bytes they hold (readPassing)
     const log = this.log;
     const walBytesBefore = log.sizeBytes;
     const last = log.lastCommitLsn;

@@ -12,9 +12,11 @@
  * keeps may use one (a full-table Scan's cursor; btree-cursor.ts `ring`).
  *
  * Only main-file versions come from the ring; WAL versions and cached pages go through the
- * cache as before. A snapshot's main-file pages cannot change while its reader is open (a
- * checkpoint copies no version newer than the oldest live snapshot and truncates the WAL only
- * when no reader needs it: ADR-0002), so bytes read into the ring stay the snapshot's.
+ * cache as before. A page the snapshot reads from the main file does not change while its
+ * reader is open (a checkpoint copies no version newer than the oldest live snapshot, ADR-0002),
+ * but one it reads from the WAL may: a checkpoint copies that very version into the main file
+ * and, once it truncates the WAL, the snapshot reads the page from there. Bytes the ring read
+ * before it are then stale, so the ring holds nothing across a checkpoint (`epoch`).
  */
 import { READ_AHEAD_PAGES } from './read-ahead.js';
 
@@ -25,11 +27,13 @@ export class ScanRing {
   /** Page number of the ring's first image, and how many whole images it holds. */
   private first = 0;
   private count = 0;
+  /** The pager's checkpoint epoch when the ring was filled. */
+  private epoch = 0;
 
-  /** The ring's image of main-file page `pageNo`, or null when it does not hold it. */
-  image(pageNo: number, pageSize: number): Uint8Array | null {
+  /** The ring's image of main-file page `pageNo`, or null when it does not hold it (or held it before checkpoint `epoch`). */
+  image(pageNo: number, pageSize: number, epoch: number): Uint8Array | null {
     const k = pageNo - this.first;
-    if (k < 0 || k >= this.count) return null;
+    if (k < 0 || k >= this.count || epoch !== this.epoch) return null;
     return this.buf!.subarray(k * pageSize, (k + 1) * pageSize);
   }
 
@@ -39,7 +43,7 @@ export class ScanRing {
    * `readAt(buf, offset)` reads at a byte offset of the main file and returns the bytes read
    * (short at the end of the file); `pages` is told how many pages were read.
    */
-  fill(pageNo: number, pageSize: number, readAt: (buf: Uint8Array, offset: number) => number): { image: Uint8Array; pages: number } {
+  fill(pageNo: number, pageSize: number, epoch: number, readAt: (buf: Uint8Array, offset: number) => number): { image: Uint8Array; pages: number } {
     const buf = (this.buf ??= new Uint8Array(READ_AHEAD_PAGES * pageSize));
     const sequential = this.count > 0 && pageNo === this.first + this.count;
     const span = sequential ? buf : buf.subarray(0, pageSize);
@@ -47,6 +51,7 @@ export class ScanRing {
     if (n < pageSize) span.fill(0, Math.max(0, n), pageSize); // a hole past the end reads as zeros
     this.first = pageNo;
     this.count = Math.max(1, Math.floor(n / pageSize));
+    this.epoch = epoch;
     return { image: buf.subarray(0, pageSize), pages: this.count };
   }
 }

@@ -49,6 +49,22 @@ describe('scan rings', () => {
     pager.close();
   });
 
+  it('forget what they hold across a checkpoint (it can move a page the snapshot read from the WAL into the main file)', () => {
+    for (let m = 100; m < 108; m++) {
+      const pager = coldPager(new CountingVfs(), 8);
+      const w = pager.beginWrite();
+      w.write(m).fill(77);
+      w.commit();
+      const r = pager.beginRead(); // sees page m's WAL version
+      const ring = new ScanRing();
+      for (let p = 2; p < m; p++) expect(tagThrough(r, ring, p)).toBe(p & 0xff); // the ring may now hold page m's old bytes
+      pager.checkpoint(); // copies page m into the main file and truncates: nobody needs the WAL
+      for (let p = m; p <= PAGES + 1; p++) expect(tagThrough(r, ring, p), `page ${p}`).toBe(p === m ? 77 : p & 0xff);
+      r.end();
+      pager.close();
+    }
+  });
+
   it('never serve a snapshot another version of a page than its own', () => {
     type Op =
       | { kind: 'commit'; pages: number[]; tag: number }
