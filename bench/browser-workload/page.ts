@@ -4,7 +4,8 @@
  * decentdb/browser, or SQLite WASM in its own worker. Node drives it (browser-workload.bench.ts).
  */
 import { connect } from '../../worker/index.js';
-import type { SqliteRequest, SqliteResponse } from './protocol.js';
+import { WorkerRpc } from '../lib/worker-rpc.js';
+import type { SqliteRequest } from './protocol.js';
 import { runWorkload } from './workload.js';
 import type { ResultRow, SqlParams, WorkloadEngine, WorkloadOptions, WorkloadResult } from './workload.js';
 
@@ -13,33 +14,11 @@ const CACHE_BYTES = 16 * 1024 * 1024;
 
 type Body = SqliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-class SqliteWorker {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly worker = new Worker(new URL('./sqlite-worker.ts', import.meta.url), { type: 'module' });
-
-  constructor() {
-    this.worker.onmessage = (event: MessageEvent<SqliteResponse>) => {
-      const msg = event.data;
-      const w = this.waiting.get(msg.id);
-      if (w === undefined) return;
-      this.waiting.delete(msg.id);
-      if (msg.ok) w.resolve(msg.value);
-      else w.reject(new Error(msg.error));
-    };
-  }
-
-  call(body: Body, transfer: Transferable[] = []): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...body, id }, transfer);
-    });
-  }
-}
+/** The SQLite WASM worker of this page. */
+const sqliteWorker = (): WorkerRpc<Body> => new WorkerRpc<Body>(new Worker(new URL('./sqlite-worker.ts', import.meta.url), { type: 'module' }));
 
 async function openSqlite(): Promise<WorkloadEngine> {
-  const w = new SqliteWorker();
+  const w = sqliteWorker();
   await w.call({ kind: 'open', cacheKiB: CACHE_BYTES / 1024 });
   const run = async (sql: string, params: SqlParams = []): Promise<void> => { await w.call({ kind: 'run', sql, params }); };
   return {
@@ -76,7 +55,7 @@ async function benchSetup(urls: Record<EngineName, string>): Promise<Record<Engi
   await db.close();
   const sqliteBytes = await (await fetch(urls.sqlite)).arrayBuffer();
   const size = sqliteBytes.byteLength;
-  const w = new SqliteWorker();
+  const w = sqliteWorker();
   await w.call({ kind: 'import', bytes: sqliteBytes }, [sqliteBytes]);
   w.worker.terminate();
   return { decentdb: decent.length, sqlite: size };

@@ -4,41 +4,19 @@
  * trips, insert commits). Node drives both through playwright-core (browser-sqlite.bench.ts).
  */
 import { DB_NAME } from './protocol.js';
-import type { BrowserBenchResult, OpenTimings, WorkerRequest, WorkerResponse } from './protocol.js';
+import { WorkerRpc } from '../lib/worker-rpc.js';
+import type { BrowserBenchResult, OpenTimings, WorkerRequest } from './protocol.js';
 
 const scriptStart = performance.now();
 const ROUND_TRIP_BATCH = 10;
 
 type Body = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-class WorkerClient {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly worker: Worker;
-
-  constructor() {
-    this.worker = new Worker(new URL('./sqlite-worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      const msg = event.data;
-      const w = this.waiting.get(msg.id);
-      if (w === undefined) return;
-      this.waiting.delete(msg.id);
-      if (msg.ok) w.resolve(msg.value);
-      else w.reject(new Error(msg.error));
-    };
-  }
-
-  call(body: Body, transfer: Transferable[] = []): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...body, id }, transfer);
-    });
-  }
-}
+/** The SQLite WASM worker of this page. */
+const sqliteWorker = (): WorkerRpc<Body> => new WorkerRpc<Body>(new Worker(new URL('./sqlite-worker.ts', import.meta.url), { type: 'module' }));
 
 async function benchSetup(dbUrl: string): Promise<number> {
-  const client = new WorkerClient();
+  const client = sqliteWorker();
   const bytes = await (await fetch(dbUrl)).arrayBuffer();
   const size = bytes.byteLength;
   await client.call({ kind: 'import', bytes }, [bytes]);
@@ -47,7 +25,7 @@ async function benchSetup(dbUrl: string): Promise<number> {
 }
 
 async function benchRun(options: { trackCount: number; roundTrips: number; commits: number }): Promise<BrowserBenchResult> {
-  const client = new WorkerClient();
+  const client = sqliteWorker();
   const open = (await client.call({ kind: 'open' })) as OpenTimings;
   const firstResult = performance.now();
   // Chromium coarsens performance.now() to 0.1 ms without cross-origin isolation (which we
