@@ -22,7 +22,7 @@
 import { compareKeys, keyPredecessor, keySuccessor } from './key.js';
 import { corrupt } from '../util/index.js';
 import type { U64 } from '../util/index.js';
-import type { PageStore, ScanRing } from '../pager/index.js';
+import { ScanRing, type PageStore } from '../pager/index.js';
 import { PageView, lastPageBuffer, pageLimit, readPage, readPassingPage } from './page-view.js';
 import { readOverflowChain } from './overflow.js';
 import { MAX_DEPTH, TreePath } from './tree-path.js';
@@ -84,8 +84,13 @@ export interface BTreeCursor {
   /** Bounds of the value in the image the last non-null valueInPage() returned. */
   readonly valueStart: number;
   readonly valueEnd: number;
-  /** A large forward scan's own read buffer (see LeafCursor.ring); null: through the cache. */
-  ring: ScanRing | null;
+  /**
+   * Declares that the caller keeps nothing of a leaf once the cursor has left it (a full-table
+   * Scan decoding rows into values): forward hops past the cache's size then read into the
+   * cursor's own ring, not the cache (pager/scan-ring.ts), and `value()`/`valueInPage()` bytes
+   * last only until the next `next()`, as this interface already promises.
+   */
+  useRing(): void;
 }
 
 /** A cursor's page before its first positioning (shared: a typed array per cursor is costly). */
@@ -118,11 +123,7 @@ export class LeafCursor implements BTreeCursor {
   private backHops = 0;
   /** This cursor's own view, re-decoded for each leaf it steps onto fresh (readPassingPage). @internal */
   scratch: PageView | null = null;
-  /**
-   * Set by a reader that keeps nothing of a leaf once the cursor has left it (a full-table
-   * Scan): forward hops of a large scan then read into this ring, not the cache (scan-ring.ts).
-   * `value()` and `valueInPage()` bytes then last only until the next `next()`.
-   */
+  /** The ring forward hops read through once `useRing()` was called (readPassingPage). @internal */
   ring: ScanRing | null = null;
 
   constructor(tree: TreeRef, epoch?: StoreEpoch) {
@@ -137,6 +138,10 @@ export class LeafCursor implements BTreeCursor {
 
   first(): boolean {
     return this.descend(undefined);
+  }
+
+  useRing(): void {
+    this.ring ??= new ScanRing();
   }
 
   seek(key: U64): boolean {

@@ -18,7 +18,6 @@
 import { corrupt, readU64, utf8Decoder } from '../util/index.js';
 import type { U64 } from '../util/index.js';
 import { compareKeys } from '../btree/index.js';
-import { ScanRing } from '../pager/index.js';
 import type { BTreeCursor } from '../btree/index.js';
 import { compositeIndexKey, decodeFieldsAt, decodeIndexEntry, decodeRecordAt, keyToRowid } from '../record/index.js';
 import type { SqlType, Value } from '../record/index.js';
@@ -236,7 +235,7 @@ export class ScanOp implements Operator {
       // A table scan keeps nothing of a leaf it has left (rows are decoded values): past the
       // cache's size it reads through its own ring (scan-ring.ts).
       const k = this.node.access.kind;
-      if (k === 'full' || k === 'trigram') this.tableCursor.ring = new ScanRing();
+      if (k === 'full' || k === 'trigram') this.tableCursor.useRing();
       this.indexCursor = null;
       this.cursorCtx = ctx;
       this.cursorRun = this.env.epoch;

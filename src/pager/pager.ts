@@ -37,7 +37,7 @@ const isValidHeader = (page: Uint8Array): boolean => {
 };
 import { PageCache } from './page-cache.js';
 import { ReadAhead } from './read-ahead.js';
-import type { PageLog } from './page-log.js';
+import type { LogVersion, PageLog } from './page-log.js';
 import {
   type CheckpointResult, type Durability, type PagerOptions, type PagerStats, type ResolvedPagerOptions,
   resolvePagerOptions,
@@ -307,7 +307,11 @@ export class Pager {
 
   /** @internal The committed image of `pageNo` as seen by `snapshotLsn` (cached). */
   readVersion(pageNo: number, snapshotLsn: number): Uint8Array {
-    const v = this.log.find(pageNo, snapshotLsn);
+    return this.readFound(pageNo, snapshotLsn, this.log.find(pageNo, snapshotLsn));
+  }
+
+  /** readVersion once the log has told which version `v` the snapshot sees (undefined: the main file's). */
+  private readFound(pageNo: number, snapshotLsn: number, v: LogVersion | undefined): Uint8Array {
     const key = v === undefined ? 0 : v.lsn;
     let img = this.cache.get(pageNo, key);
     if (img !== undefined) {
@@ -335,10 +339,13 @@ export class Pager {
       if (freshRead) ring.misses++;
       return img;
     }
-    if (this.log.find(pageNo, snapshotLsn) !== undefined) return this.readVersion(pageNo, snapshotLsn);
-    freshRead = true;
+    const v = this.log.find(pageNo, snapshotLsn);
+    if (v !== undefined) return this.readFound(pageNo, snapshotLsn, v);
     const held = ring.image(pageNo, this.pageSize, this.mainEpoch);
-    if (held !== null) return held;
+    if (held !== null) {
+      freshRead = true; // never a cached view over a ring image
+      return held;
+    }
     const cached = this.cache.get(pageNo, 0);
     if (cached !== undefined) {
       freshRead = this.cache.firstAccess;
