@@ -5,14 +5,10 @@
  * dialect: `$N` becomes `?N` and ILIKE becomes LIKE (ASCII case-insensitive in SQLite).
  */
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import type { PoolUtil, Db, Stmt } from '../lib/sqlite-wasm-types.js';
 import { SQLITE_DB_NAME } from './protocol.js';
 import type { SqliteRequest, SqliteResponse } from './protocol.js';
 import type { ResultRow, SqlParams } from './workload.js';
-
-type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
-type PoolUtil = Awaited<ReturnType<Sqlite3['installOpfsSAHPoolVfs']>>;
-type Db = InstanceType<PoolUtil['OpfsSAHPoolDb']>;
-type Stmt = ReturnType<Db['prepare']>;
 
 const scope = self as unknown as {
   postMessage(message: SqliteResponse): void;

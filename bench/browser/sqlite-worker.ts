@@ -4,13 +4,9 @@
  * (WASM init, VFS install, open, first query) and single-row commits inside the worker.
  */
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import type { PoolUtil, Db, Stmt } from '../lib/sqlite-wasm-types.js';
 import { DB_NAME } from './protocol.js';
 import type { OpenTimings, WorkerRequest, WorkerResponse } from './protocol.js';
-
-type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
-type PoolUtil = Awaited<ReturnType<Sqlite3['installOpfsSAHPoolVfs']>>;
-type Db = InstanceType<PoolUtil['OpfsSAHPoolDb']>;
-type Stmt = ReturnType<Db['prepare']>;
 
 const scope = self as unknown as {
   postMessage(message: WorkerResponse): void;
