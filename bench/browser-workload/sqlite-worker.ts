@@ -5,15 +5,11 @@
  * dialect: `$N` becomes `?N` and ILIKE becomes LIKE (ASCII case-insensitive in SQLite).
  */
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import { serveRpc } from '../lib/worker-rpc.js';
 import type { PoolUtil, Db, Stmt } from '../lib/sqlite-wasm-types.js';
 import { SQLITE_DB_NAME } from './protocol.js';
-import type { SqliteRequest, SqliteResponse } from './protocol.js';
+import type { SqliteRequest } from './protocol.js';
 import type { ResultRow, SqlParams } from './workload.js';
-
-const scope = self as unknown as {
-  postMessage(message: SqliteResponse): void;
-  onmessage: ((event: MessageEvent<SqliteRequest>) => void) | null;
-};
 
 let pool: PoolUtil | undefined;
 let db: Db | undefined;
@@ -79,10 +75,4 @@ async function handle(req: SqliteRequest): Promise<readonly ResultRow[] | string
   }
 }
 
-scope.onmessage = (event) => {
-  const req = event.data;
-  handle(req).then(
-    (value) => scope.postMessage({ id: req.id, ok: true, value }),
-    (e: unknown) => scope.postMessage({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
-  );
-};
+serveRpc(handle);

@@ -21,10 +21,6 @@ export interface OpenTimings {
   readonly firstRow: string;
 }
 
-export type WorkerResponse =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string };
-
 export const DB_NAME = '/music.sqlite';
 
 /** Row round trip, insert latencies and open timings as the page reports them to Node. */

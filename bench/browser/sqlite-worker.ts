@@ -4,14 +4,10 @@
  * (WASM init, VFS install, open, first query) and single-row commits inside the worker.
  */
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import { serveRpc } from '../lib/worker-rpc.js';
 import type { PoolUtil, Db, Stmt } from '../lib/sqlite-wasm-types.js';
 import { DB_NAME } from './protocol.js';
-import type { OpenTimings, WorkerRequest, WorkerResponse } from './protocol.js';
-
-const scope = self as unknown as {
-  postMessage(message: WorkerResponse): void;
-  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
-};
+import type { OpenTimings, WorkerRequest } from './protocol.js';
 
 let pool: PoolUtil | undefined;
 let db: Db | undefined;
@@ -86,10 +82,4 @@ async function handle(req: WorkerRequest): Promise<unknown> {
   }
 }
 
-scope.onmessage = (event) => {
-  const req = event.data;
-  handle(req).then(
-    (value) => scope.postMessage({ id: req.id, ok: true, value }),
-    (e: unknown) => scope.postMessage({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
-  );
-};
+serveRpc(handle);

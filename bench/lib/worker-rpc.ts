@@ -1,6 +1,7 @@
 /**
- * Request/response over postMessage for the browser bench pages' SQLite WASM workers: each
- * request carries an id, the worker answers `{ id, ok, value | error }`. The page creates the
+ * Request/response over postMessage between the browser bench pages and their SQLite WASM
+ * workers: each request carries an id, the worker answers `{ id, ok, value | error }`
+ * (`serveRpc`). The page creates the
  * Worker itself (`new Worker(new URL(…, import.meta.url))` must stay in the page for Vite).
  */
 export interface RpcResponse {
@@ -32,4 +33,19 @@ export class WorkerRpc<Body extends object> {
       this.worker.postMessage({ ...body, id }, transfer);
     });
   }
+}
+
+/** The worker side: answers each request `{ id, … }` with `handle`'s result or its error message. */
+export function serveRpc<Req extends { id: number }>(handle: (req: Req) => Promise<unknown>): void {
+  const scope = self as unknown as {
+    postMessage(message: RpcResponse): void;
+    onmessage: ((event: MessageEvent<Req>) => void) | null;
+  };
+  scope.onmessage = (event) => {
+    const req = event.data;
+    handle(req).then(
+      (value) => scope.postMessage({ id: req.id, ok: true, value }),
+      (e: unknown) => scope.postMessage({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+  };
 }
